@@ -1,0 +1,52 @@
+#pragma once
+// DateFormula: the ERP's date formula syntax used throughout the seeds
+// (contract periods, horizons, lead times, billing timing). Grammar and
+// semantics are documented in core/README.md and in date_formula.cc.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diag/diagnostic.h"
+#include "core/value/date.h"
+
+namespace cb {
+
+class DateFormula {
+ public:
+  enum class Unit : std::uint8_t { day, week, month, quarter, year };
+
+  /// One term: either "<sign><count><unit>" (e.g. -2M) or
+  /// "<sign>C<unit>" / "<sign>L<unit>" (end, or with '-' start, of the current period).
+  struct Term {
+    int sign = 1;                 // +1 or -1
+    bool current_period = false;  // C/L prefix
+    std::int32_t count = 0;       // ignored for current_period
+    Unit unit = Unit::day;
+    friend bool operator==(const Term&, const Term&) = default;
+  };
+
+  /// Parses e.g. "1M", "-2M", "13M", "0M", "4W", "30T", "30D", "1J", "1Y", "1Q",
+  /// "LM", "CM", "-LM", "LJ", "-LM+1M", "LM+1T". Letters are case-insensitive;
+  /// German (T, J, L) and English (D, Y, C) letters may be mixed. The empty
+  /// formula is an error (DAT010); callers that allow "no formula" keep an optional.
+  static Result<DateFormula> parse(std::string_view text);
+
+  /// Applies the terms left to right to `from`.
+  Date apply(const Date& from) const;
+
+  const std::vector<Term>& terms() const { return terms_; }
+  /// Canonical text in English letters ("-CM+1M"); parse(to_string()) == *this.
+  std::string to_string() const;
+  /// The text as given to parse().
+  const std::string& source() const { return source_; }
+
+  friend bool operator==(const DateFormula& a, const DateFormula& b) { return a.terms_ == b.terms_; }
+
+ private:
+  std::vector<Term> terms_;
+  std::string source_;
+};
+
+}  // namespace cb
