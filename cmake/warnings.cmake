@@ -17,3 +17,30 @@ function(carebridge_test name)
   carebridge_warnings(${name})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
+
+# A fuzz target: a file defining LLVMFuzzerTestOneInput. In the fuzz build
+# (clang, CAREBRIDGE_FUZZ=ON) it links with libFuzzer; in every other build it
+# links with a replay driver and runs as a test over its seed corpus in
+# fixtures/fuzz/<name>/ (plus generated random inputs), so crash inputs kept
+# there stay regression tests.
+if(NOT TARGET fuzz_targets)
+  add_custom_target(fuzz_targets)
+endif()
+function(carebridge_fuzz_target source)
+  cmake_parse_arguments(F "" "" "LIBS" ${ARGN})
+  get_filename_component(name ${source} NAME_WE)
+  set(corpus ${PROJECT_SOURCE_DIR}/fixtures/fuzz/${name})
+  if(CAREBRIDGE_FUZZ)
+    add_executable(${name} ${source})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${name} PRIVATE ${F_LIBS})
+    add_dependencies(fuzz_targets ${name})
+  else()
+    add_executable(${name} ${source} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cc)
+    target_link_libraries(${name} PRIVATE ${F_LIBS})
+    carebridge_warnings(${name})
+    add_test(NAME fuzz_replay.${name} COMMAND ${name} ${corpus})
+    set_tests_properties(fuzz_replay.${name} PROPERTIES LABELS "unit;fuzz")
+  endif()
+endfunction()
