@@ -4,10 +4,11 @@
 // (a stable code from diag/codes.def) and the reason in words a person can act on.
 
 #include <cstdint>
-#include <expected>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/diag/expected.h"
 
 namespace cb {
 
@@ -73,11 +74,11 @@ bool has_errors(const Diagnostics& ds);
 /// Expected failures are return values (see CONVENTIONS.md, error policy):
 /// a parser returns Result<T>; exceptions are for start-up and configuration only.
 template <class T>
-using Result = std::expected<T, Diagnostic>;
+using Result = Expected<T, Diagnostic>;
 
 /// Shorthand for returning a failure from a function that returns Result<T>.
-inline std::unexpected<Diagnostic> fail(DiagCode code, std::string message, Location where = {}) {
-  return std::unexpected(Diagnostic::make(code, std::move(message), std::move(where)));
+inline Unexpected<Diagnostic> fail(DiagCode code, std::string message, Location where = {}) {
+  return Unexpected(Diagnostic::make(code, std::move(message), std::move(where)));
 }
 
 }  // namespace cb

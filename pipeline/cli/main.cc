@@ -1,0 +1,130 @@
+// carebridge: the command line of the integration hub. Exit codes: 0 ok,
+// 1 invalid input, 2 usage or configuration error.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+
+#include "pipeline/cli/commands.h"
+#include "pipeline/cli/tools.h"
+
+namespace {
+
+int not_built(const std::string& what, const std::string& issue) {
+  std::cerr << "carebridge " << what << ": not built yet (" << issue << ")\n";
+  return cb::cli::kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"carebridge — integration hub for the billing of medical aids"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "carebridge 0.1.0");
+
+  cb::cli::GlobalOptions global;
+  app.add_option("--config", global.config_file, "configuration file (TOML)");
+  app.add_option("--workdir", global.workdir, "working directory holding the store");
+  app.add_option("--working-date", global.working_date,
+                 "the working date (YYYY-MM-DD) instead of today");
+  app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error");
+  app.add_option("--log-format", global.log_format, "text or json");
+
+  int rc = 0;
+
+  auto* adapters = app.add_subcommand("adapters", "list the registered adapters and what each can do");
+  adapters->callback([&] { rc = cb::cli::list_adapters(std::cout); });
+
+  std::string format, file;
+  auto* validate = app.add_subcommand("validate", "check a file against a format's rules");
+  validate->add_option("--format", format, "adapter name (default: detect)");
+  validate->add_option("FILE", file, "the file to check")->required();
+  validate->callback([&] { rc = cb::cli::validate(format, file, std::cout, std::cerr); });
+
+  std::string from, to, input, output;
+  auto* convert = app.add_subcommand("convert", "read with one adapter and write with another");
+  convert->add_option("--from", from, "reading adapter (default: detect)");
+  convert->add_option("--to", to, "writing adapter")->required();
+  convert->add_option("INPUT", input, "input file")->required();
+  convert->add_option("OUTPUT", output, "output file (written atomically)")->required();
+  convert->callback([&] { rc = cb::cli::convert(from, to, input, output, std::cout, std::cerr); });
+
+  std::string import_format, import_tenant = "default";
+  std::vector<std::string> import_files;
+  auto* import = app.add_subcommand(
+      "import", "store files as messages and apply their documents, one transaction per file");
+  import->add_option("--format", import_format, "adapter name (default: detect)");
+  import->add_option("--tenant", import_tenant, "tenant the data belongs to");
+  import->add_option("FILE", import_files, "files to import")->required();
+  import->callback([&] {
+    rc = cb::cli::import_files(global, import_files, import_format, import_tenant, std::cout,
+                               std::cerr);
+  });
+
+  bool demo_fresh = false;
+  std::string demo_fixtures;
+  auto* demo = app.add_subcommand("demo", "import the bundled demo data into a store and summarise");
+  demo->add_flag("--fresh", demo_fresh, "start from an empty store");
+  demo->add_option("--fixtures", demo_fixtures, "fixtures folder (default: the source tree's)");
+  demo->callback([&] { rc = cb::cli::demo(global, demo_fresh, demo_fixtures, std::cout, std::cerr); });
+
+  auto* serve = app.add_subcommand("serve", "run the daemon: intake, routes, jobs, HTTP API");
+  serve->callback([&] { rc = not_built("serve", "the pipeline daemon issue"); });
+
+  std::string job;
+  auto* run = app.add_subcommand("run", "run one batch job now");
+  run->add_option("JOB", job, "job name")->required();
+  run->callback([&] { rc = not_built("run " + job, "the batch jobs come with the domain core"); });
+
+  std::string date, formula;
+  bool explain = false;
+  auto* f = app.add_subcommand("formula", "apply a date formula to a date, e.g. -LM+1M");
+  f->add_option("--date", date, "the start date, YYYY-MM-DD (or DD.MM.YYYY)")->required();
+  f->add_flag("--explain", explain, "print every step");
+  // Formulas start with '-' (e.g. -LM+1M): they are taken from the extra arguments.
+  f->allow_extras();
+  f->callback([&] {
+    const auto extras = f->remaining();
+    if (extras.size() != 1) {
+      std::cerr << "formula: give exactly one FORMULA, e.g. carebridge formula --date 2026-03-14 -LM+1M\n";
+      rc = cb::cli::kUsage;
+      return;
+    }
+    formula = extras.front();
+    rc = cb::cli::formula(date, formula, explain, std::cout, std::cerr);
+  });
+
+  std::string id_kind, id_value;
+  auto* check = app.add_subcommand(
+      "check-id", "check an identifier: ik, pzn, kvnr, hmv, se-orgnr, dk-cvr, gln, iso9999");
+  check->add_option("KIND", id_kind, "identifier kind")->required();
+  check->add_option("VALUE", id_value, "the identifier")->required();
+  check->callback([&] { rc = cb::cli::check_id(id_kind, id_value, std::cout, std::cerr); });
+
+  auto* config = app.add_subcommand("config", "configuration tools");
+  config->require_subcommand(1);
+  std::string config_file;
+  auto* config_check = config->add_subcommand("check", "validate a configuration file");
+  config_check->add_option("FILE", config_file, "the TOML file")->required();
+  config_check->callback([&] { rc = cb::cli::config_check(config_file, std::cout, std::cerr); });
+  auto* config_schema = config->add_subcommand("schema", "print every configuration key");
+  config_schema->callback([&] { rc = cb::cli::config_schema(std::cout); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return cb::cli::kUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "carebridge: " << e.what() << "\n";
+    return cb::cli::kUsage;
+  }
+  return rc;
+}
