@@ -13,8 +13,14 @@
 
 namespace cb {
 
+/// A date formula (Datumsformel): "1M", "-LM+1M", "14J". Each term moves the
+/// date by a count of days, weeks, months, quarters or years, or to the end
+/// (with '-': the start) of the current period.
 class DateFormula {
  public:
+  /// The largest count of a term ("9999M"); a larger one fails with DAT013.
+  static constexpr std::int32_t kMaxCount = 9999;
+
   enum class Unit : std::uint8_t { day, week, month, quarter, year };
 
   /// One term: either "<sign><count><unit>" (e.g. -2M) or
@@ -31,10 +37,17 @@ class DateFormula {
   /// "LM", "CM", "-LM", "LJ", "-LM+1M", "LM+1T". Letters are case-insensitive;
   /// German (T, J, L) and English (D, Y, C) letters may be mixed. The empty
   /// formula is an error (DAT010); callers that allow "no formula" keep an optional.
+  /// No spaces. Failures: DAT010 empty, DAT011 syntax, DAT012 unknown unit
+  /// letter, DAT013 count above kMaxCount; Location::column is the 1-based
+  /// position of the offending character.
   static Result<DateFormula> parse(std::string_view text);
 
-  /// Applies the terms left to right to `from`.
+  /// Applies the terms left to right to `from`. Each term's result is clamped
+  /// to 0001-01-01..9999-12-31 before the next term applies.
   Date apply(const Date& from) const;
+  /// As apply(), but fails with DAT003 when a term leaves 0001-01-01..9999-12-31
+  /// (including "CW" in the last days of 9999).
+  Result<Date> checked_apply(const Date& from) const;
 
   const std::vector<Term>& terms() const { return terms_; }
   /// Canonical text in English letters ("-CM+1M"); parse(to_string()) == *this.
@@ -42,7 +55,9 @@ class DateFormula {
   /// The text as given to parse().
   const std::string& source() const { return source_; }
 
-  friend bool operator==(const DateFormula& a, const DateFormula& b) { return a.terms_ == b.terms_; }
+  friend bool operator==(const DateFormula& a, const DateFormula& b) {
+    return a.terms_ == b.terms_;
+  }
 
  private:
   std::vector<Term> terms_;
