@@ -1,0 +1,466 @@
+#include "pipeline/store/migrations.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+
+#include "pipeline/store/timestamp.h"
+
+namespace cb::store {
+namespace {
+
+// ---------------------------------------------------------------------------
+// The migrations. Released migrations are never edited: add a new one.
+//
+// Conventions of the schema: timestamps are TEXT in timestamp.h's format
+// (UTC, fixed width, so text order is time order) and checked for that shape;
+// civil dates are TEXT "YYYY-MM-DD"; every table is STRICT; states are TEXT
+// with a CHECK listing them; columns that a UNIQUE constraint covers are NOT
+// NULL (NULLs never collide in SQL, which would defeat the constraint).
+
+constexpr std::string_view kMigration0001 = R"sql(
+-- Every message in or out: its bytes, where it came from or goes to, its state.
+-- Inbound:  received -> parsed -> applied, or rejected / failed / dead.
+-- Outbound: emitted -> delivered, or rejected / failed / dead.
+CREATE TABLE messages (
+  id              INTEGER PRIMARY KEY,
+  tenant          TEXT    NOT NULL CHECK (tenant <> ''),
+  direction       TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+  route           TEXT    NOT NULL CHECK (route <> ''),
+  adapter         TEXT,            -- adapter name; NULL until one is chosen
+  source          TEXT    NOT NULL, -- inbound: file name, endpoint, uploader; outbound: destination
+  content_hash    TEXT    NOT NULL  -- sha256 of bytes, lowercase hex
+                  CHECK (length(content_hash) = 64 AND content_hash NOT GLOB '*[^0-9a-f]*'),
+  business_key    TEXT,            -- e.g. invoice or file number, when the reader found one
+  bytes           BLOB    NOT NULL,
+  byte_size       INTEGER NOT NULL CHECK (byte_size = length(bytes)),
+  state           TEXT    NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at TEXT    CHECK (next_attempt_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  created_at      TEXT    NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  updated_at      TEXT    NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  CONSTRAINT messages_state CHECK (state IN
+    ('received', 'parsed', 'applied', 'emitted', 'delivered', 'rejected', 'failed', 'dead')),
+  CONSTRAINT messages_state_fits_direction CHECK (
+    (direction = 'in'  AND state IN ('received', 'parsed', 'applied', 'rejected', 'failed', 'dead')) OR
+    (direction = 'out' AND state IN ('emitted', 'delivered', 'rejected', 'failed', 'dead')))
+) STRICT;
+
+-- The same bytes arriving twice on a route are one message (inbound duplicates).
+CREATE UNIQUE INDEX messages_inbound_content
+  ON messages (tenant, route, content_hash) WHERE direction = 'in';
+-- Duplicates by business key, and lookups by it.
+CREATE INDEX messages_business_key
+  ON messages (tenant, business_key) WHERE business_key IS NOT NULL;
+-- The retry scheduler: what is due in which state.
+CREATE INDEX messages_due ON messages (state, next_attempt_at);
+-- Listings per tenant, newest first.
+CREATE INDEX messages_by_tenant ON messages (tenant, created_at);
+
+-- The audit trail of a message: every state change, who made it and why.
+CREATE TABLE message_events (
+  id          INTEGER PRIMARY KEY,
+  message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  at          TEXT    NOT NULL CHECK (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  actor       TEXT    NOT NULL CHECK (actor <> ''),  -- "pipeline", "job:dunning", "user:<name>"
+  from_state  TEXT    CHECK (from_state IN
+    ('received', 'parsed', 'applied', 'emitted', 'delivered', 'rejected', 'failed', 'dead')),
+                                                      -- NULL for the event that created the message
+  to_state    TEXT    NOT NULL CHECK (to_state IN
+    ('received', 'parsed', 'applied', 'emitted', 'delivered', 'rejected', 'failed', 'dead')),
+  note        TEXT    NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX message_events_by_message ON message_events (message_id, id);
+
+-- What the readers, writers and the core said about a message (core/diag).
+CREATE TABLE message_diagnostics (
+  id          INTEGER PRIMARY KEY,
+  message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  at          TEXT    NOT NULL CHECK (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  severity    TEXT    NOT NULL CHECK (severity IN ('info', 'warning', 'error', 'fatal')),
+  code        TEXT    NOT NULL CHECK (length(code) = 6),  -- stable id, e.g. "DEC002"
+  location    TEXT    NOT NULL DEFAULT '',                -- Location::to_string()
+  message     TEXT    NOT NULL,
+  hint        TEXT    NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX message_diagnostics_by_message ON message_diagnostics (message_id, id);
+CREATE INDEX message_diagnostics_by_code ON message_diagnostics (code);
+
+-- Transactional outbox: work to do after a commit (write a document with an
+-- adapter, deliver a stored message), written in the same transaction as the
+-- domain change. Workers claim rows until claimed_until; an expired claim is
+-- free again. failed = given up (a dead letter a person looks at).
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  created_at      TEXT    NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  updated_at      TEXT    NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  tenant          TEXT    NOT NULL CHECK (tenant <> ''),
+  kind            TEXT    NOT NULL CHECK (kind <> ''),         -- e.g. "write", "deliver"
+  destination     TEXT    NOT NULL CHECK (destination <> ''),  -- route or endpoint name
+  payload         TEXT,                                        -- e.g. canonical JSON
+  message_id      INTEGER REFERENCES messages (id) ON DELETE RESTRICT,
+  state           TEXT    NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'claimed', 'done', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at TEXT    NOT NULL CHECK (next_attempt_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  claimed_by      TEXT,                                        -- worker id
+  claimed_until   TEXT    CHECK (claimed_until GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  last_error      TEXT,
+  CONSTRAINT outbox_has_work CHECK (payload IS NOT NULL OR message_id IS NOT NULL),
+  CONSTRAINT outbox_claim CHECK (state <> 'claimed' OR (claimed_by IS NOT NULL AND claimed_until IS NOT NULL))
+) STRICT;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_by_message ON outbox (message_id) WHERE message_id IS NOT NULL;
+
+-- Batch job runs: one row per job, working date and filter, so a job that ran
+-- for a date is not run twice by accident. filter_key '' = no filter.
+CREATE TABLE job_runs (
+  id            INTEGER PRIMARY KEY,
+  job           TEXT    NOT NULL CHECK (job <> ''),
+  working_date  TEXT    NOT NULL CHECK (working_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  filter_key    TEXT    NOT NULL DEFAULT '',
+  state         TEXT    NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+  started_at    TEXT    NOT NULL CHECK (started_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  finished_at   TEXT    CHECK (finished_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  counts        TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(counts) AND json_type(counts) = 'object'),
+  log           TEXT    NOT NULL DEFAULT '',
+  CONSTRAINT job_runs_once UNIQUE (job, working_date, filter_key),
+  CONSTRAINT job_runs_finished CHECK ((state = 'running') = (finished_at IS NULL))
+) STRICT;
+CREATE INDEX job_runs_by_start ON job_runs (started_at);
+)sql";
+
+constexpr std::array kSqliteMigrations = {
+    Migration{1, "message_store_and_outbox", kMigration0001},
+};
+
+// ---------------------------------------------------------------------------
+// SHA-256 (FIPS 180-4), for the migration checksums.
+
+class Sha256 {
+ public:
+  void update(std::string_view data) {
+    for (const char c : data) {
+      block_[fill_++] = static_cast<std::uint8_t>(c);
+      if (fill_ == 64) {
+        compress();
+        fill_ = 0;
+      }
+    }
+    bits_ += static_cast<std::uint64_t>(data.size()) * 8;
+  }
+
+  std::string hex() {
+    const std::uint64_t bits = bits_;
+    block_[fill_++] = 0x80;
+    if (fill_ > 56) {
+      while (fill_ < 64) block_[fill_++] = 0;
+      compress();
+      fill_ = 0;
+    }
+    while (fill_ < 56) block_[fill_++] = 0;
+    for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (i * 8));
+    compress();
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (const std::uint32_t word : h_) {
+      for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(word >> shift) & 0xf];
+    }
+    return out;
+  }
+
+ private:
+  static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+  void compress() {
+    static constexpr std::array<std::uint32_t, 64> kK = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2};
+    std::array<std::uint32_t, 64> w{};
+    for (std::size_t i = 0; i < 16; ++i) {
+      w[i] = (std::uint32_t{block_[4 * i]} << 24) | (std::uint32_t{block_[4 * i + 1]} << 16) |
+             (std::uint32_t{block_[4 * i + 2]} << 8) | std::uint32_t{block_[4 * i + 3]};
+    }
+    for (std::size_t i = 16; i < 64; ++i) {
+      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3];
+    std::uint32_t e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+    for (std::size_t i = 0; i < 64; ++i) {
+      const std::uint32_t t1 =
+          h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
+      const std::uint32_t t2 =
+          (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    h_[0] += a;
+    h_[1] += b;
+    h_[2] += c;
+    h_[3] += d;
+    h_[4] += e;
+    h_[5] += f;
+    h_[6] += g;
+    h_[7] += h;
+  }
+
+  std::array<std::uint32_t, 8> h_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::array<std::uint8_t, 64> block_{};
+  std::size_t fill_ = 0;
+  std::uint64_t bits_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// The runner.
+
+std::string_view schema_migrations_sql(Dialect d) {
+  if (d == Dialect::sqlite) {
+    return "CREATE TABLE IF NOT EXISTS schema_migrations ("
+           " version INTEGER PRIMARY KEY CHECK (version > 0),"
+           " name TEXT NOT NULL CHECK (name <> ''),"
+           " checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+           " applied_at TEXT NOT NULL"
+           ") STRICT";
+  }
+  return "CREATE TABLE IF NOT EXISTS schema_migrations ("
+         " version INTEGER PRIMARY KEY CHECK (version > 0),"
+         " name TEXT NOT NULL CHECK (name <> ''),"
+         " checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+         " applied_at TEXT NOT NULL)";
+}
+
+std::string label(int version, std::string_view name) {
+  std::string v = std::to_string(version);
+  if (v.size() < 4) v.insert(0, 4 - v.size(), '0');
+  return v + " '" + std::string(name) + "'";
+}
+
+void validate_list(std::span<const Migration> migrations) {
+  int expected = 1;
+  for (const Migration& m : migrations) {
+    if (m.version != expected) {
+      throw std::logic_error("migration list: expected version " + std::to_string(expected) +
+                             ", found " + std::to_string(m.version));
+    }
+    if (m.name.empty() || m.sql.empty()) {
+      throw std::logic_error("migration list: version " + std::to_string(m.version) +
+                             " has no name or no SQL");
+    }
+    ++expected;
+  }
+}
+
+Result<bool> table_exists(Database& db) {
+  auto st = db.prepare(db.dialect() == Dialect::sqlite
+                           ? "SELECT count(*) FROM sqlite_master "
+                             "WHERE type = 'table' AND name = 'schema_migrations'"
+                           : "SELECT count(*) FROM information_schema.tables "
+                             "WHERE table_schema = current_schema() "
+                             "AND table_name = 'schema_migrations'");
+  auto s = st->step();
+  if (!s) return std::unexpected(std::move(s.error()));
+  return *s == Step::row && st->column_int(0) > 0;
+}
+
+Result<std::vector<AppliedMigration>> read_applied(Database& db) {
+  auto st = db.prepare(
+      "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version");
+  std::vector<AppliedMigration> out;
+  for (;;) {
+    auto s = st->step();
+    if (!s) return std::unexpected(std::move(s.error()));
+    if (*s == Step::done) return out;
+    out.push_back(AppliedMigration{static_cast<int>(st->column_int(0)), st->column_text(1),
+                                   st->column_text(2), st->column_text(3)});
+  }
+}
+
+/// Checks what the store records against the program's list. Returns the
+/// recorded versions.
+Result<std::map<int, std::string>> check_recorded(const std::vector<AppliedMigration>& applied,
+                                                  std::span<const Migration> migrations,
+                                                  const Location& where) {
+  const int newest_known = migrations.empty() ? 0 : migrations.back().version;
+  const int newest_applied = applied.empty() ? 0 : applied.back().version;
+  if (newest_applied > newest_known) {
+    auto d = Diagnostic::make(
+        DiagCode::StoreSchemaTooNew,
+        "store schema is at migration " + label(newest_applied, applied.back().name) +
+            ", this program knows migrations up to " + std::to_string(newest_known),
+        where);
+    d.hint = "run a carebridge version at least as new as the one that last opened this store";
+    return std::unexpected(std::move(d));
+  }
+  std::map<int, std::string> recorded;
+  for (const AppliedMigration& a : applied) {
+    // validate_list guarantees migrations[v - 1] has version v.
+    if (a.version < 1) {
+      return fail(DiagCode::StoreMigration,
+                  "schema_migrations records an invalid version " + std::to_string(a.version),
+                  where);
+    }
+    const Migration& m = migrations[static_cast<std::size_t>(a.version - 1)];
+    const std::string checksum = migration_checksum(m.sql);
+    if (a.checksum != checksum) {
+      auto d = Diagnostic::make(DiagCode::StoreMigration,
+                                "migration " + label(a.version, a.name) +
+                                    " was changed after it was applied: recorded checksum " +
+                                    a.checksum + ", this program has " + checksum,
+                                where);
+      d.hint = "restore the released migration text; change the schema with a new migration";
+      return std::unexpected(std::move(d));
+    }
+    recorded.emplace(a.version, a.checksum);
+  }
+  for (const Migration& m : migrations) {
+    if (m.version < newest_applied && !recorded.contains(m.version)) {
+      return fail(DiagCode::StoreMigration,
+                  "migration " + label(m.version, m.name) +
+                      " was never applied, but the newer migration " +
+                      std::to_string(newest_applied) + " was",
+                  where);
+    }
+  }
+  return recorded;
+}
+
+/// Applies one migration in its own transaction unless another process has
+/// applied it meanwhile. Returns whether it was applied now.
+Result<bool> apply_one(Database& db, const Migration& m, const std::string& checksum,
+                       const std::function<std::string()>& now) {
+  bool applied_now = false;
+  auto result = db.transaction([&](Transaction& tx) -> Result<void> {
+    auto check = tx.prepare("SELECT checksum FROM schema_migrations WHERE version = ?1");
+    check->bind_int(1, m.version);
+    auto s = check->step();
+    if (!s) return std::unexpected(std::move(s.error()));
+    if (*s == Step::row) {
+      if (check->column_text(0) == checksum) return {};  // applied by another process
+      return fail(DiagCode::StoreMigration,
+                  "migration " + label(m.version, m.name) +
+                      " was applied concurrently with a different checksum",
+                  store_location(db));
+    }
+    if (auto r = tx.exec(m.sql); !r) return r;
+    if (tx.dialect() == Dialect::sqlite) {
+      auto fk = tx.prepare("PRAGMA foreign_key_check");
+      auto row = fk->step();
+      if (!row) return std::unexpected(std::move(row.error()));
+      if (*row == Step::row) {
+        return fail(DiagCode::StoreMigration,
+                    "leaves a row in " + fk->column_text(0) + " that violates a foreign key",
+                    store_location(db));
+      }
+    }
+    const std::string applied_at = now();
+    if (!is_timestamp(applied_at)) {
+      throw std::invalid_argument("store clock returned '" + applied_at +
+                                  "', expected YYYY-MM-DDTHH:MM:SS.mmmZ");
+    }
+    auto insert = tx.prepare(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+        "VALUES (?1, ?2, ?3, ?4)");
+    insert->bind_int(1, m.version)
+        .bind_text(2, m.name)
+        .bind_text(3, checksum)
+        .bind_text(4, applied_at);
+    if (auto r = insert->run(); !r) return r;
+    applied_now = true;
+    return {};
+  });
+  if (!result) return std::unexpected(std::move(result.error()));
+  return applied_now;
+}
+
+}  // namespace
+
+std::span<const Migration> builtin_migrations(Dialect d) {
+  if (d == Dialect::sqlite) return kSqliteMigrations;
+  throw std::logic_error("no migrations for " + std::string(to_string(d)) + " yet");
+}
+
+std::string migration_checksum(std::string_view sql) {
+  Sha256 sha;
+  sha.update(sql);
+  return sha.hex();
+}
+
+Result<std::vector<int>> migrate(Database& db, std::span<const Migration> migrations,
+                                 const std::function<std::string()>& now) {
+  validate_list(migrations);
+  if (!now) throw std::invalid_argument("migrate: a clock is required");
+  const Location where = store_location(db);
+
+  std::map<int, std::string> recorded;
+  auto checked = db.transaction([&](Transaction& tx) -> Result<void> {
+    if (auto r = tx.exec(schema_migrations_sql(tx.dialect())); !r) return r;
+    auto applied = read_applied(db);
+    if (!applied) return std::unexpected(std::move(applied.error()));
+    auto ok = check_recorded(*applied, migrations, where);
+    if (!ok) return std::unexpected(std::move(ok.error()));
+    recorded = std::move(*ok);
+    return {};
+  });
+  if (!checked) return std::unexpected(std::move(checked.error()));
+
+  std::vector<int> applied_now;
+  for (const Migration& m : migrations) {
+    if (recorded.contains(m.version)) continue;
+    Result<bool> r;
+    try {
+      r = apply_one(db, m, migration_checksum(m.sql), now);
+    } catch (const SqlError& e) {
+      return fail(DiagCode::StoreMigration,
+                  "migration " + label(m.version, m.name) + " failed: " + e.what(), where);
+    }
+    if (!r) {
+      Diagnostic d = std::move(r.error());
+      if (d.code != DiagCode::StoreBusy) {
+        d.message = "migration " + label(m.version, m.name) + " failed: " + d.message;
+        d.code = DiagCode::StoreMigration;
+      }
+      return std::unexpected(std::move(d));
+    }
+    if (*r) applied_now.push_back(m.version);
+  }
+  return applied_now;
+}
+
+Result<int> schema_version(Database& db) {
+  auto exists = table_exists(db);
+  if (!exists) return std::unexpected(std::move(exists.error()));
+  if (!*exists) return 0;
+  auto st = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  auto s = st->step();
+  if (!s) return std::unexpected(std::move(s.error()));
+  return static_cast<int>(st->column_int(0));
+}
+
+Result<std::vector<AppliedMigration>> applied_migrations(Database& db) {
+  auto exists = table_exists(db);
+  if (!exists) return std::unexpected(std::move(exists.error()));
+  if (!*exists) return std::vector<AppliedMigration>{};
+  return read_applied(db);
+}
+
+}  // namespace cb::store
