@@ -1,0 +1,321 @@
+#include "pipeline/config/config.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+namespace cb::config {
+namespace {
+
+Rule non_empty() {
+  return [](const Scalar& v) -> std::optional<std::string> {
+    if (std::get<std::string>(v).empty()) return "must not be empty";
+    return std::nullopt;
+  };
+}
+
+bool is_tenant_id(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+std::string line_of(const Location& l) {
+  return l.line ? "line " + std::to_string(l.line) : std::string("an earlier entry");
+}
+
+Schema<StoreConfig> store_schema() {
+  Schema<StoreConfig> s("[store]");
+  s.choice("backend", &StoreConfig::backend,
+           {{"sqlite", StoreBackend::sqlite}, {"postgres", StoreBackend::postgres}},
+           "database for domain state and messages: embedded SQLite or PostgreSQL for several "
+           "daemons");
+  s.path("path", &StoreConfig::path, "SQLite database file, relative to workdir");
+  s.choice("synchronous", &StoreConfig::synchronous,
+           {{"full", SyncMode::full}, {"normal", SyncMode::normal}},
+           "SQLite durability: full survives power loss, normal only process crashes");
+  s.text("postgres_url", &StoreConfig::postgres_url,
+         "PostgreSQL connection URL; required with backend = \"postgres\", not allowed otherwise")
+      .rule("non-empty", non_empty());
+  s.record_locations(&StoreConfig::where);
+  s.check([](const StoreConfig& c, const KeyLocations& at, Reporter& r) {
+    if (c.backend == StoreBackend::postgres && !c.postgres_url) {
+      Location where = at.has("backend") ? at.of("backend") : at.of("");
+      r.report(DiagCode::ConfigMissingKey, "backend = \"postgres\" needs store.postgres_url", where,
+               "add postgres_url = \"postgresql://user@host/db\" to [store]");
+    }
+    if (c.backend != StoreBackend::postgres && at.has("postgres_url")) {
+      r.report(DiagCode::ConfigConflict,
+               "store.postgres_url is only allowed with backend = \"postgres\"",
+               at.of("postgres_url"), "remove it, or set backend = \"postgres\"");
+    }
+  });
+  return s;
+}
+
+Schema<LogConfig> log_schema() {
+  Schema<LogConfig> s("[log]");
+  s.choice("level", &LogConfig::level,
+           {{"trace", LogLevel::trace},
+            {"debug", LogLevel::debug},
+            {"info", LogLevel::info},
+            {"warn", LogLevel::warn},
+            {"error", LogLevel::error}},
+           "least severe level written");
+  s.choice("format", &LogConfig::format, {{"text", LogFormat::text}, {"json", LogFormat::json}},
+           "text lines, or one JSON object per line");
+  s.path("file", &LogConfig::file, "log file, relative to workdir (default: standard error)");
+  return s;
+}
+
+Schema<MappingsConfig> mappings_schema() {
+  Schema<MappingsConfig> s("[mappings]");
+  s.path("dir", &MappingsConfig::dir, "folder of the mapping tables, relative to workdir");
+  s.path("tenant_dir", &MappingsConfig::tenant_dir,
+         "folder with one sub-folder per tenant overriding tables (optional)");
+  return s;
+}
+
+Schema<ServerConfig> server_schema() {
+  Schema<ServerConfig> s("[server]");
+  s.text("listen", &ServerConfig::listen, "address the HTTP API binds to")
+      .rule("non-empty", non_empty());
+  s.integer("port", &ServerConfig::port, 0, 65535, "TCP port; 0 picks a free port");
+  s.path("tls_cert", &ServerConfig::tls_cert, "PEM certificate chain; needs tls_key");
+  s.path("tls_key", &ServerConfig::tls_key, "PEM private key; needs tls_cert");
+  s.check([](const ServerConfig& c, const KeyLocations& at, Reporter& r) {
+    if (c.tls_cert.has_value() == c.tls_key.has_value()) return;
+    const bool has_cert = c.tls_cert.has_value();
+    if (!at.has(has_cert ? "tls_cert" : "tls_key")) return;  // the value itself was bad
+    r.report(DiagCode::ConfigConflict,
+             std::string("server.") + (has_cert ? "tls_cert" : "tls_key") + " is set but server." +
+                 (has_cert ? "tls_key" : "tls_cert") + " is not",
+             at.of(has_cert ? "tls_cert" : "tls_key"),
+             "give both tls_cert and tls_key, or neither");
+  });
+  return s;
+}
+
+Schema<TenantConfig> tenant_schema() {
+  Schema<TenantConfig> s("[[tenants]]");
+  s.text("id", &TenantConfig::id, "stable tenant id, lower-case letters, digits and '-'")
+      .required()
+      .rule("[a-z0-9-]+", [](const Scalar& v) -> std::optional<std::string> {
+        if (is_tenant_id(std::get<std::string>(v))) return std::nullopt;
+        return "'" + std::get<std::string>(v) +
+               "' is not a tenant id (lower-case letters, digits and '-')";
+      });
+  s.text("name", &TenantConfig::name, "display name");
+  s.record_locations(&TenantConfig::where);
+  return s;
+}
+
+Schema<RouteMatch> match_schema() {
+  Schema<RouteMatch> s("routes.match");
+  s.text("folder", &RouteMatch::folder, "intake folder the route reads")
+      .rule("non-empty", non_empty());
+  s.text("upload", &RouteMatch::upload, "HTTP upload channel the route takes")
+      .rule("non-empty", non_empty());
+  s.text("format", &RouteMatch::format, "format detected in the bytes")
+      .rule("non-empty", non_empty());
+  return s;
+}
+
+Schema<RouteOutput> output_schema() {
+  Schema<RouteOutput> s("routes.outputs");
+  s.text("adapter", &RouteOutput::adapter, "adapter that writes the output")
+      .required()
+      .rule("non-empty", non_empty());
+  s.text("destination", &RouteOutput::destination, "where the output is delivered")
+      .required()
+      .rule("non-empty", non_empty());
+  s.record_locations(&RouteOutput::where);
+  return s;
+}
+
+Schema<RouteConfig> route_schema() {
+  Schema<RouteConfig> s("[[routes]]");
+  s.text("name", &RouteConfig::name, "unique route name").required().rule("non-empty", non_empty());
+  s.text("tenant", &RouteConfig::tenant, "tenant id; required when [[tenants]] are configured");
+  s.table("match", &RouteConfig::match, match_schema(),
+          "what the route takes: at least one of folder, upload, format")
+      .required();
+  s.text("adapter", &RouteConfig::adapter, "adapter that reads the input")
+      .required()
+      .rule("non-empty", non_empty());
+  s.scalar_map("options", &RouteConfig::options,
+               "adapter options (key = scalar), validated by the adapter");
+  s.text("command", &RouteConfig::command, "core command the documents are applied with");
+  s.table_array("outputs", &RouteConfig::outputs, output_schema(), "outputs of the route");
+  s.record_locations(&RouteConfig::where);
+  s.check([](const RouteConfig& c, const KeyLocations& at, Reporter& r) {
+    if (at.has("match") && !c.match.folder && !c.match.upload && !c.match.format) {
+      r.report(DiagCode::ConfigMissingKey,
+               "routes.match needs at least one of folder, upload, format", at.of("match"));
+    }
+  });
+  return s;
+}
+
+Schema<Config> make_config_schema() {
+  Schema<Config> s("the top level");
+  s.date("working_date", &Config::working_date,
+         "fixed working date instead of the clock (demos and tests)");
+  s.path("workdir", &Config::workdir, "working directory; relative paths resolve against it");
+  s.table("store", &Config::store, store_schema(), "the store");
+  s.table("log", &Config::log, log_schema(), "logging");
+  s.table("mappings", &Config::mappings, mappings_schema(), "mapping tables");
+  s.table("server", &Config::server, server_schema(), "HTTP API and dashboard");
+  s.table_array("tenants", &Config::tenants, tenant_schema(), "tenants");
+  s.table_array("routes", &Config::routes, route_schema(), "routes");
+  s.check([](const Config& c, const KeyLocations&, Reporter& r) {
+    std::map<std::string, Location, std::less<>> seen;
+    for (const auto& t : c.tenants) {
+      if (t.id.empty()) continue;
+      auto [it, fresh] = seen.emplace(t.id, t.where.of("id"));
+      if (!fresh) {
+        r.report(DiagCode::ConfigDuplicate,
+                 "tenant id '" + t.id + "' is used twice: first at " + line_of(it->second) +
+                     ", again at " + line_of(t.where.of("id")),
+                 t.where.of("id"));
+      }
+    }
+    std::map<std::string, Location, std::less<>> names;
+    for (const auto& route : c.routes) {
+      if (!route.name.empty()) {
+        auto [it, fresh] = names.emplace(route.name, route.where.of("name"));
+        if (!fresh) {
+          r.report(DiagCode::ConfigDuplicate,
+                   "route name '" + route.name + "' is used twice: first at " +
+                       line_of(it->second) + ", again at " + line_of(route.where.of("name")),
+                   route.where.of("name"));
+        }
+      }
+      if (route.tenant) {
+        if (!c.find_tenant(*route.tenant)) {
+          std::string known;
+          for (const auto& t : c.tenants) known += (known.empty() ? "" : ", ") + t.id;
+          r.report(DiagCode::ConfigBadReference,
+                   "route '" + route.name + "' names tenant '" + *route.tenant +
+                       "', which is not configured",
+                   route.where.of("tenant"),
+                   known.empty() ? "add a [[tenants]] entry with this id"
+                                 : "configured tenants: " + known);
+        }
+      } else if (!c.tenants.empty()) {
+        Location where = route.where.of("");
+        where.field = where.field + ".tenant";
+        r.report(DiagCode::ConfigMissingKey,
+                 "route '" + route.name + "' names no tenant, but tenants are configured", where,
+                 "add tenant = \"<id>\" to the route");
+      }
+    }
+  });
+  return s;
+}
+
+}  // namespace
+
+const Schema<Config>& config_schema() {
+  static const Schema<Config> kSchema = make_config_schema();
+  return kSchema;
+}
+
+std::filesystem::path Config::resolve(const std::filesystem::path& p) const {
+  if (p.is_absolute()) return p;
+  return workdir / p;
+}
+
+const TenantConfig* Config::find_tenant(std::string_view id) const {
+  for (const auto& t : tenants)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+const RouteConfig* Config::find_route(std::string_view name) const {
+  for (const auto& r : routes)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+std::expected<Config, Diagnostics> load_config_text(std::string_view text, std::string_view name) {
+  Reporter r{std::string(name)};
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    r.report(DiagCode::ConfigSyntax, std::string(e.description()), r.at(e.source(), {}));
+    return std::unexpected(r.take());
+  }
+  Config c;
+  c.source = std::string(name);
+  config_schema().apply(root, c, r);
+  if (!r.diagnostics().empty()) return std::unexpected(r.take());
+  return c;
+}
+
+std::expected<Config, Diagnostics> load_config(const std::filesystem::path& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    const int err = errno;
+    Location where;
+    where.file = path.string();
+    return std::unexpected(Diagnostics{Diagnostic::make(
+        DiagCode::ConfigUnreadable, "cannot open: " + std::string(std::strerror(err)), where)});
+  }
+  std::string text;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) {
+    Location where;
+    where.file = path.string();
+    return std::unexpected(
+        Diagnostics{Diagnostic::make(DiagCode::ConfigUnreadable, "read error", where)});
+  }
+  return load_config_text(text, path.string());
+}
+
+std::string describe_config_schema() {
+  std::vector<SchemaRow> rows;
+  config_schema().describe(rows);
+  return format_schema_rows(rows);
+}
+
+std::string format_diagnostics(const Diagnostics& ds) {
+  std::string out;
+  for (const auto& d : ds) out += d.to_string() + "\n";
+  return out;
+}
+
+std::string_view to_string(StoreBackend v) {
+  return v == StoreBackend::postgres ? "postgres" : "sqlite";
+}
+std::string_view to_string(SyncMode v) {
+  return v == SyncMode::normal ? "normal" : "full";
+}
+std::string_view to_string(LogLevel v) {
+  switch (v) {
+    case LogLevel::trace:
+      return "trace";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warn:
+      return "warn";
+    case LogLevel::error:
+      return "error";
+  }
+  return "info";
+}
+std::string_view to_string(LogFormat v) {
+  return v == LogFormat::json ? "json" : "text";
+}
+
+}  // namespace cb::config

@@ -1,0 +1,129 @@
+#pragma once
+// The daemon's configuration (carebridge.toml): typed, with defaults, validated
+// on load. Every problem in the file is reported at once, each with file, line
+// and column (see config/demo.toml for an example, `describe_config_schema()`
+// for every key).
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diag/diagnostic.h"
+#include "pipeline/config/schema.h"
+
+namespace cb::config {
+
+enum class StoreBackend : std::uint8_t { sqlite, postgres };
+enum class SyncMode : std::uint8_t { full, normal };
+enum class LogLevel : std::uint8_t { trace, debug, info, warn, error };
+enum class LogFormat : std::uint8_t { text, json };
+
+/// [store]: where domain state and messages live.
+struct StoreConfig {
+  StoreBackend backend = StoreBackend::sqlite;
+  std::filesystem::path path = "carebridge.db";  // SQLite file, relative to workdir
+  SyncMode synchronous = SyncMode::full;         // SQLite PRAGMA synchronous
+  std::optional<std::string> postgres_url;       // only with backend = "postgres"
+  KeyLocations where;
+};
+
+/// [log]
+struct LogConfig {
+  LogLevel level = LogLevel::info;
+  LogFormat format = LogFormat::text;
+  std::optional<std::filesystem::path> file;  // none: stderr
+};
+
+/// [mappings]
+struct MappingsConfig {
+  std::filesystem::path dir = "mappings/tables";
+  std::optional<std::filesystem::path> tenant_dir;
+};
+
+/// [server]: the HTTP API and dashboard.
+struct ServerConfig {
+  std::string listen = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (tests)
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
+};
+
+/// [[tenants]]: a customer whose data is kept apart (a payer, a clinic, a region).
+struct TenantConfig {
+  std::string id;  // [a-z0-9-]+
+  std::string name;
+  KeyLocations where;
+};
+
+/// routes.match: which input a route takes; at least one is set.
+struct RouteMatch {
+  std::optional<std::string> folder;  // an intake folder
+  std::optional<std::string> upload;  // an HTTP upload channel
+  std::optional<std::string> format;  // a format detected in the bytes
+};
+
+/// routes.outputs: where the result goes.
+struct RouteOutput {
+  std::string adapter;
+  std::string destination;
+  KeyLocations where;
+};
+
+/// [[routes]]: which adapter reads what, and where its output goes.
+struct RouteConfig {
+  std::string name;
+  std::optional<std::string> tenant;
+  RouteMatch match;
+  std::string adapter;
+  OptionMap options;  // checked later by the adapter's own schema
+  std::optional<std::string> command;
+  std::vector<RouteOutput> outputs;
+  KeyLocations where;
+};
+
+struct Config {
+  /// Overrides the clock for demos and tests ("YYYY-MM-DD").
+  std::optional<std::string> working_date;
+  /// Relative paths in the configuration are resolved against this directory.
+  std::filesystem::path workdir = ".";
+  StoreConfig store;
+  LogConfig log;
+  MappingsConfig mappings;
+  ServerConfig server;
+  std::vector<TenantConfig> tenants;
+  std::vector<RouteConfig> routes;
+  /// The file the configuration came from (the name given to load_config_text).
+  std::string source;
+
+  /// `p` when absolute, else workdir / p.
+  std::filesystem::path resolve(const std::filesystem::path& p) const;
+  const TenantConfig* find_tenant(std::string_view id) const;
+  const RouteConfig* find_route(std::string_view name) const;
+};
+
+/// Reads and validates a configuration file. All problems at once; CFG001 when
+/// the file cannot be read, CFG002 for TOML syntax.
+std::expected<Config, Diagnostics> load_config(const std::filesystem::path& path);
+
+/// The same for text in memory; `name` is the file name used in diagnostics.
+std::expected<Config, Diagnostics> load_config_text(std::string_view text, std::string_view name);
+
+/// The schema of the whole file (for tools and tests).
+const Schema<Config>& config_schema();
+
+/// Every key with type, default and description, one per line.
+std::string describe_config_schema();
+
+/// One diagnostic per line, as `Diagnostic::to_string()`.
+std::string format_diagnostics(const Diagnostics& ds);
+
+std::string_view to_string(StoreBackend v);
+std::string_view to_string(SyncMode v);
+std::string_view to_string(LogLevel v);
+std::string_view to_string(LogFormat v);
+
+}  // namespace cb::config
