@@ -22,7 +22,7 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/pipeline/carebridge demo --workdir $(DEMO_DIR) --fresh
+	$(BUILD)/bin/carebridge demo --workdir $(DEMO_DIR) --fresh
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -242,19 +242,19 @@ std::string column_list(const TableSchema& schema) {
 
 }  // namespace
 
-std::expected<Table, Diagnostics> load_csv_text(std::string_view text, std::string_view file,
+cb::Expected<Table, Diagnostics> load_csv_text(std::string_view text, std::string_view file,
                                                 const TableSchema& schema) {
   Diagnostics errors;
   CsvScanner sc(text, file, errors);
-  if (!sc.check_utf8()) return std::unexpected(std::move(errors));
+  if (!sc.check_utf8()) return cb::Unexpected(std::move(errors));
   if (!sc.skip_to_record()) {
     sc.error(sc.at(sc.line(), 0),
              "no header line: the first line that is not blank or a # comment names the columns");
-    return std::unexpected(std::move(errors));
+    return cb::Unexpected(std::move(errors));
   }
   const char sep = sc.detect_separator();
   Record header;
-  if (!sc.read_record(sep, header)) return std::unexpected(std::move(errors));
+  if (!sc.read_record(sep, header)) return cb::Unexpected(std::move(errors));
 
   const std::size_t ncols = schema.columns().size();
   std::vector<std::optional<std::size_t>> column_of(header.fields.size());
@@ -330,7 +330,7 @@ std::expected<Table, Diagnostics> load_csv_text(std::string_view text, std::stri
                               std::move(drafts), errors);
     if (table && errors.empty()) return std::move(*table);
   }
-  return std::unexpected(std::move(errors));
+  return cb::Unexpected(std::move(errors));
 }
 
 }  // namespace cb::mappings

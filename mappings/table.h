@@ -4,7 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <expected>
+#include "core/diag/expected.h"
 #include <initializer_list>
 #include <map>
 #include <memory>

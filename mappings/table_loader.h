@@ -4,7 +4,7 @@
 // and returns either the whole table or every diagnostic it found (never a
 // partial table). Formats and rules: mappings/README.md.
 
-#include <expected>
+#include "core/diag/expected.h"
 #include <filesystem>
 #include <string_view>
 
@@ -17,16 +17,16 @@ namespace cb::mappings {
 /// CSV (RFC 4180; `,` or `;` detected from the header line; UTF-8 with optional
 /// BOM; CRLF or LF; `#` comment lines and blank lines between records). `file`
 /// is only used to name the place in diagnostics.
-std::expected<Table, Diagnostics> load_csv_text(std::string_view text, std::string_view file,
+cb::Expected<Table, Diagnostics> load_csv_text(std::string_view text, std::string_view file,
                                                 const TableSchema& schema);
 
 /// TOML: one `[[row]]` table per row, each key a column.
-std::expected<Table, Diagnostics> load_toml_text(std::string_view text, std::string_view file,
+cb::Expected<Table, Diagnostics> load_toml_text(std::string_view text, std::string_view file,
                                                  const TableSchema& schema);
 
 /// Reads `path` and loads it by its extension (.csv or .toml). An unreadable
 /// file is MAP001, another extension MAP010.
-std::expected<Table, Diagnostics> load_table_file(const std::filesystem::path& path,
+cb::Expected<Table, Diagnostics> load_table_file(const std::filesystem::path& path,
                                                   const TableSchema& schema);
 
 /// A table schema declared in TOML (the `<name>.schema.toml` header file):
@@ -43,7 +43,7 @@ std::expected<Table, Diagnostics> load_table_file(const std::filesystem::path& p
 ///     description = "..."            # optional
 ///
 /// TOML syntax errors are MAP008, everything else MAP012.
-std::expected<TableSchema, Diagnostics> parse_schema_toml(std::string_view text,
+cb::Expected<TableSchema, Diagnostics> parse_schema_toml(std::string_view text,
                                                           std::string_view file);
 
 }  // namespace cb::mappings

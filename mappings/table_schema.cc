@@ -76,7 +76,7 @@ std::optional<ColumnType> column_type_from_string(std::string_view name) {
   return std::nullopt;
 }
 
-std::expected<Value, std::string> parse_value(std::string_view text, ColumnType type) {
+cb::Expected<Value, std::string> parse_value(std::string_view text, ColumnType type) {
   if (text.empty()) return Value{};
   const auto bad = [&](std::string_view why) {
     std::string msg = quoted(text) + " is not a valid " + std::string(to_string(type));
@@ -84,7 +84,7 @@ std::expected<Value, std::string> parse_value(std::string_view text, ColumnType 
       msg += ": ";
       msg += why;
     }
-    return std::unexpected(std::move(msg));
+    return cb::Unexpected(std::move(msg));
   };
   switch (type) {
     case ColumnType::string:
@@ -161,7 +161,7 @@ Column Column::optional_column(std::string name, ColumnType type, std::string de
   return c;
 }
 
-std::expected<TableSchema, Diagnostics> TableSchema::make(std::string name,
+cb::Expected<TableSchema, Diagnostics> TableSchema::make(std::string name,
                                                           std::vector<Column> columns,
                                                           bool has_validity,
                                                           std::string description, Location where) {
@@ -204,7 +204,7 @@ std::expected<TableSchema, Diagnostics> TableSchema::make(std::string name,
     }
   }
   if (!any_key) error("no key column");
-  if (!errors.empty()) return std::unexpected(std::move(errors));
+  if (!errors.empty()) return cb::Unexpected(std::move(errors));
 
   TableSchema s;
   s.name_ = std::move(name);

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <expected>
+#include "core/diag/expected.h"
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,7 +41,7 @@ using Value = std::variant<std::monostate, std::string, std::int64_t, Decimal, D
 /// Parses one cell's text as `type`. Empty text gives the empty cell. On failure
 /// the message says why, quoting the text and naming the type (no location: the
 /// caller adds it).
-std::expected<Value, std::string> parse_value(std::string_view text, ColumnType type);
+cb::Expected<Value, std::string> parse_value(std::string_view text, ColumnType type);
 
 /// The canonical text of a value, used for keys and messages: integers in decimal,
 /// decimals normalized ("19" for 19.00), dates ISO, bools "true"/"false", "" empty.
@@ -85,7 +85,7 @@ class TableSchema {
   /// not declared by hand. With `has_validity` the two date columns valid_from
   /// (required) and valid_to (optional, empty = open end) are appended.
   /// Errors are MAP012 diagnostics located at `where` (the schema file, if any).
-  static std::expected<TableSchema, Diagnostics> make(std::string name, std::vector<Column> columns,
+  static cb::Expected<TableSchema, Diagnostics> make(std::string name, std::vector<Column> columns,
                                                       bool has_validity,
                                                       std::string description = {},
                                                       Location where = {});

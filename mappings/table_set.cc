@@ -125,7 +125,7 @@ std::map<std::string, Table> load_dir(const fs::path& dir, SchemaRegistry& regis
 
 }  // namespace
 
-std::expected<Table, Diagnostics> load_table_file(const std::filesystem::path& path,
+cb::Expected<Table, Diagnostics> load_table_file(const std::filesystem::path& path,
                                                   const TableSchema& schema) {
   Diagnostics errors;
   const auto ext = path.extension().string();
@@ -133,10 +133,10 @@ std::expected<Table, Diagnostics> load_table_file(const std::filesystem::path& p
     errors.push_back(Diagnostic::make(DiagCode::MapUnknownTable,
                                       "a table file is .csv or .toml, not '" + ext + "'",
                                       file_location(path)));
-    return std::unexpected(std::move(errors));
+    return cb::Unexpected(std::move(errors));
   }
   auto text = read_file(path, errors);
-  if (!text) return std::unexpected(std::move(errors));
+  if (!text) return cb::Unexpected(std::move(errors));
   return ext == ".csv" ? load_csv_text(*text, path.string(), schema)
                        : load_toml_text(*text, path.string(), schema);
 }
@@ -163,7 +163,7 @@ void TableSet::put(Table table) {
   tables_.insert_or_assign(std::move(name), std::move(table));
 }
 
-std::expected<TableSet, Diagnostics> load_tables(
+cb::Expected<TableSet, Diagnostics> load_tables(
     const std::filesystem::path& dir, const std::optional<std::filesystem::path>& tenant_dir,
     const SchemaRegistry& registry) {
   Diagnostics errors;
@@ -171,7 +171,7 @@ std::expected<TableSet, Diagnostics> load_tables(
   auto base = load_dir(dir, schemas, errors);
   std::map<std::string, Table> tenant;
   if (tenant_dir) tenant = load_dir(*tenant_dir, schemas, errors);
-  if (!errors.empty()) return std::unexpected(std::move(errors));
+  if (!errors.empty()) return cb::Unexpected(std::move(errors));
 
   TableSet set;
   for (auto& [name, table] : base) {

@@ -2,7 +2,7 @@
 // TableSet: every mapping table of a tables directory, optionally overlaid by a
 // tenant's directory. Loaded once at start-up; read-only afterwards.
 
-#include <expected>
+#include "core/diag/expected.h"
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -42,7 +42,7 @@ class TableSet {
 /// With `tenant_dir`, its files are loaded and validated the same way (it may
 /// declare its own tables too) and overlaid table by table (Table::overlay).
 /// Any error anywhere fails the whole load with every diagnostic found.
-std::expected<TableSet, Diagnostics> load_tables(
+cb::Expected<TableSet, Diagnostics> load_tables(
     const std::filesystem::path& dir, const std::optional<std::filesystem::path>& tenant_dir,
     const SchemaRegistry& registry);
 

@@ -84,7 +84,7 @@ std::string_view toml_type_name(const toml::node& node) {
 }
 
 /// Converts a TOML value to a cell of `type`; the error message quotes the value.
-std::expected<Value, std::string> convert(std::string_view text, const toml::node& node,
+cb::Expected<Value, std::string> convert(std::string_view text, const toml::node& node,
                                           ColumnType type) {
   if (const auto* s = node.as_string()) return parse_value(s->get(), type);
   const auto wrong = [&](std::string_view hint) {
@@ -94,7 +94,7 @@ std::expected<Value, std::string> convert(std::string_view text, const toml::nod
       msg += ": ";
       msg += hint;
     }
-    return std::unexpected(std::move(msg));
+    return cb::Unexpected(std::move(msg));
   };
   switch (type) {
     case ColumnType::string:
@@ -146,11 +146,11 @@ std::optional<toml::table> parse_toml(std::string_view text, std::string_view fi
 
 }  // namespace
 
-std::expected<Table, Diagnostics> load_toml_text(std::string_view text, std::string_view file,
+cb::Expected<Table, Diagnostics> load_toml_text(std::string_view text, std::string_view file,
                                                  const TableSchema& schema) {
   Diagnostics errors;
   auto root = parse_toml(text, file, errors);
-  if (!root) return std::unexpected(std::move(errors));
+  if (!root) return cb::Unexpected(std::move(errors));
 
   const std::size_t ncols = schema.columns().size();
   std::vector<RowDraft> drafts;
@@ -203,14 +203,14 @@ std::expected<Table, Diagnostics> load_toml_text(std::string_view text, std::str
   auto table = Table::build(std::make_shared<const TableSchema>(schema), std::string(file),
                             std::move(drafts), errors);
   if (table && errors.empty()) return std::move(*table);
-  return std::unexpected(std::move(errors));
+  return cb::Unexpected(std::move(errors));
 }
 
-std::expected<TableSchema, Diagnostics> parse_schema_toml(std::string_view text,
+cb::Expected<TableSchema, Diagnostics> parse_schema_toml(std::string_view text,
                                                           std::string_view file) {
   Diagnostics errors;
   auto root = parse_toml(text, file, errors);
-  if (!root) return std::unexpected(std::move(errors));
+  if (!root) return cb::Unexpected(std::move(errors));
 
   const auto error = [&](const toml::source_region& where, std::string msg) {
     errors.push_back(
@@ -306,7 +306,7 @@ std::expected<TableSchema, Diagnostics> parse_schema_toml(std::string_view text,
     }
   }
   if (!has_name) error(toml::source_region{}, "the schema has no 'name'");
-  if (!errors.empty()) return std::unexpected(std::move(errors));
+  if (!errors.empty()) return cb::Unexpected(std::move(errors));
   return TableSchema::make(std::move(name), std::move(columns), validity, std::move(description),
                            where);
 }

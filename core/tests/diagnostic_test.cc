@@ -47,7 +47,7 @@ TEST(Diagnostic, LocationWithSegmentAndField) {
 
 TEST(Diagnostic, HasErrorsIgnoresWarnings) {
   Diagnostics ds;
-  ds.push_back(Diagnostic::make(DiagCode::JsonUnknownField, "x"));
+  ds.push_back(Diagnostic::make(DiagCode::ImportDuplicateMessage, "x"));
   EXPECT_FALSE(has_errors(ds));
   ds.push_back(Diagnostic::make(DiagCode::JsonSyntax, "y"));
   EXPECT_TRUE(has_errors(ds));

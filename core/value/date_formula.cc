@@ -213,7 +213,7 @@ Result<DateFormula> DateFormula::parse(std::string_view text) {
     } else {
       return syntax(pos, "a number, 'C' or 'L'");
     }
-    if (auto u = unit_at(pos, t.unit); !u) return std::unexpected(std::move(u.error()));
+    if (auto u = unit_at(pos, t.unit); !u) return cb::Unexpected(std::move(u.error()));
     ++pos;
     f.terms_.push_back(t);
   }

@@ -164,12 +164,12 @@ Location at_column(std::size_t index) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-std::unexpected<Diagnostic> overflow(std::string what) {
+cb::Unexpected<Diagnostic> overflow(std::string what) {
   return fail(DiagCode::DecimalOverflow,
               std::move(what) + " does not fit in " + std::to_string(Decimal::kMaxDigits) + " digits");
 }
 
-std::unexpected<Diagnostic> bad_places(int places) {
+cb::Unexpected<Diagnostic> bad_places(int places) {
   return fail(DiagCode::DecimalTooManyPlaces,
               std::to_string(places) + " decimal places requested; allowed are 0.." +
                   std::to_string(Decimal::kMaxScale));

@@ -55,7 +55,7 @@ std::size_t first_non_digit(std::string_view s) {
 }
 
 /// IDN002 for the character at index i of a digits-only identifier.
-std::unexpected<Diagnostic> bad_char(std::string_view label, std::string_view text, std::size_t i,
+cb::Unexpected<Diagnostic> bad_char(std::string_view label, std::string_view text, std::size_t i,
                                      std::string_view allowed) {
   return fail(DiagCode::IdCharacters,
               std::string(label) + ": character " + num(i + 1) + " is " + show(text[i]) + "; " +
@@ -64,7 +64,7 @@ std::unexpected<Diagnostic> bad_char(std::string_view label, std::string_view te
 }
 
 /// IDN001 for an identifier with n digits where `want` describes the length.
-std::unexpected<Diagnostic> bad_length(std::string_view label, std::size_t n,
+cb::Unexpected<Diagnostic> bad_length(std::string_view label, std::size_t n,
                                        std::string_view want) {
   std::string msg(label);
   msg += n == 0 ? ": empty" : ": " + num(n) + (n == 1 ? " digit" : " digits") + " given";
@@ -74,7 +74,7 @@ std::unexpected<Diagnostic> bad_length(std::string_view label, std::size_t n,
 }
 
 /// IDN003 at index i: found digit vs expected digit.
-std::unexpected<Diagnostic> bad_check(std::string_view label, std::size_t i, char found,
+cb::Unexpected<Diagnostic> bad_check(std::string_view label, std::size_t i, char found,
                                       int expected, std::string_view from) {
   return fail(DiagCode::IdCheckDigit,
               std::string(label) + ": check digit is " + found + " but " + std::string(from) +
@@ -243,7 +243,7 @@ Result<Ik> Ik::parse(std::string_view text) {
   constexpr std::string_view kLabel = "IK";
   auto d = plain_digits(kLabel, text, 9, "an IK consists of 9 digits only",
                         "an IK has exactly 9 digits (class 2, region 2, serial 4, check digit 1)");
-  if (!d) return std::unexpected(std::move(d.error()));
+  if (!d) return cb::Unexpected(std::move(d.error()));
   const int expected = ik_check(*d);
   if (digit((*d)[8]) != expected) return bad_check(kLabel, 8, (*d)[8], expected, "digits 3–8");
   Ik ik;
@@ -475,7 +475,7 @@ Result<DanishCvr> DanishCvr::parse(std::string_view text) {
   constexpr std::string_view kLabel = "CVR number";
   auto d = plain_digits(kLabel, text, 8, "a CVR number consists of 8 digits only",
                         "a CVR number has exactly 8 digits");
-  if (!d) return std::unexpected(std::move(d.error()));
+  if (!d) return cb::Unexpected(std::move(d.error()));
   if ((*d)[0] == '0') {
     return fail(DiagCode::IdStructure,
                 std::string(kLabel) + ": starts with 0, which no CVR number does; check the number",
@@ -503,7 +503,7 @@ Result<Gln> Gln::parse(std::string_view text) {
   constexpr std::string_view kLabel = "GLN";
   auto d = plain_digits(kLabel, text, 13, "a GLN consists of 13 digits only",
                         "a GLN has exactly 13 digits");
-  if (!d) return std::unexpected(std::move(d.error()));
+  if (!d) return cb::Unexpected(std::move(d.error()));
   const int expected = gs1_check(*d);
   if (digit((*d)[12]) != expected) {
     return bad_check(kLabel, 12, (*d)[12], expected, "digits 1–12 (GS1 mod 10)");

@@ -82,9 +82,9 @@ std::ostream& operator<<(std::ostream& os, const Currency& c) { return os << c.c
 
 Result<Money> Money::parse(std::string_view amount, std::string_view currency) {
   auto c = Currency::parse(currency);
-  if (!c) return std::unexpected(std::move(c.error()));
+  if (!c) return cb::Unexpected(std::move(c.error()));
   auto a = Decimal::parse(amount);
-  if (!a) return std::unexpected(std::move(a.error()));
+  if (!a) return cb::Unexpected(std::move(a.error()));
   return Money(*a, *c);
 }
 
@@ -95,7 +95,7 @@ std::string Money::to_string() const {
 Result<Money> Money::checked_add(const Money& a, const Money& b) {
   if (!(a.currency_ == b.currency_)) return fail(DiagCode::CurrencyMismatch, mismatch(a, "add", b));
   auto r = Decimal::checked_add(a.amount_, b.amount_);
-  if (!r) return std::unexpected(std::move(r.error()));
+  if (!r) return cb::Unexpected(std::move(r.error()));
   return Money(*r, a.currency_);
 }
 
@@ -104,7 +104,7 @@ Result<Money> Money::checked_sub(const Money& a, const Money& b) {
     return fail(DiagCode::CurrencyMismatch, mismatch(a, "subtract", b));
   }
   auto r = Decimal::checked_sub(a.amount_, b.amount_);
-  if (!r) return std::unexpected(std::move(r.error()));
+  if (!r) return cb::Unexpected(std::move(r.error()));
   return Money(*r, a.currency_);
 }
 
@@ -114,7 +114,7 @@ Money operator-(const Money& a, const Money& b) { return value_or_throw(Money::c
 
 Result<Money> Money::checked_percent(const Decimal& pct) const {
   auto r = Decimal::checked_percent(amount_, pct, currency_.minor_units());
-  if (!r) return std::unexpected(std::move(r.error()));
+  if (!r) return cb::Unexpected(std::move(r.error()));
   return Money(*r, currency_);
 }
 

@@ -21,6 +21,7 @@ int not_built(const std::string& what, const std::string& issue) {
 int main(int argc, char** argv) {
   CLI::App app{"carebridge — integration hub for the billing of medical aids"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand
   app.set_version_flag("--version", "carebridge 0.1.0");
 
   cb::cli::GlobalOptions global;

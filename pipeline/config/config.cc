@@ -241,29 +241,29 @@ const RouteConfig* Config::find_route(std::string_view name) const {
   return nullptr;
 }
 
-std::expected<Config, Diagnostics> load_config_text(std::string_view text, std::string_view name) {
+cb::Expected<Config, Diagnostics> load_config_text(std::string_view text, std::string_view name) {
   Reporter r{std::string(name)};
   toml::table root;
   try {
     root = toml::parse(text, name);
   } catch (const toml::parse_error& e) {
     r.report(DiagCode::ConfigSyntax, std::string(e.description()), r.at(e.source(), {}));
-    return std::unexpected(r.take());
+    return cb::Unexpected(r.take());
   }
   Config c;
   c.source = std::string(name);
   config_schema().apply(root, c, r);
-  if (!r.diagnostics().empty()) return std::unexpected(r.take());
+  if (!r.diagnostics().empty()) return cb::Unexpected(r.take());
   return c;
 }
 
-std::expected<Config, Diagnostics> load_config(const std::filesystem::path& path) {
+cb::Expected<Config, Diagnostics> load_config(const std::filesystem::path& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
     const int err = errno;
     Location where;
     where.file = path.string();
-    return std::unexpected(Diagnostics{Diagnostic::make(
+    return cb::Unexpected(Diagnostics{Diagnostic::make(
         DiagCode::ConfigUnreadable, "cannot open: " + std::string(std::strerror(err)), where)});
   }
   std::string text;
@@ -275,7 +275,7 @@ std::expected<Config, Diagnostics> load_config(const std::filesystem::path& path
   if (failed) {
     Location where;
     where.file = path.string();
-    return std::unexpected(
+    return cb::Unexpected(
         Diagnostics{Diagnostic::make(DiagCode::ConfigUnreadable, "read error", where)});
   }
   return load_config_text(text, path.string());

@@ -5,7 +5,7 @@
 // for every key).
 
 #include <cstdint>
-#include <expected>
+#include "core/diag/expected.h"
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -107,10 +107,10 @@ struct Config {
 
 /// Reads and validates a configuration file. All problems at once; CFG001 when
 /// the file cannot be read, CFG002 for TOML syntax.
-std::expected<Config, Diagnostics> load_config(const std::filesystem::path& path);
+cb::Expected<Config, Diagnostics> load_config(const std::filesystem::path& path);
 
 /// The same for text in memory; `name` is the file name used in diagnostics.
-std::expected<Config, Diagnostics> load_config_text(std::string_view text, std::string_view name);
+cb::Expected<Config, Diagnostics> load_config_text(std::string_view text, std::string_view name);
 
 /// The schema of the whole file (for tools and tests).
 const Schema<Config>& config_schema();

@@ -311,10 +311,10 @@ std::shared_ptr<spdlog::logger> make_logger(const config::LogConfig& cfg,
   return logger;
 }
 
-std::expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(
+cb::Expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(
     const config::LogConfig& cfg, const LogSetup& setup) {
   if (setup.pseudonym_key.size() < Pseudonymizer::kMinKeyBytes) {
-    return std::unexpected(Diagnostic::make(
+    return cb::Unexpected(Diagnostic::make(
         DiagCode::ConfigBadValue, "the pseudonym key must have at least " +
                                       std::to_string(Pseudonymizer::kMinKeyBytes) + " bytes"));
   }
@@ -328,7 +328,7 @@ std::expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(
     } catch (const spdlog::spdlog_ex& e) {
       Location where;
       where.file = cfg.file->string();
-      return std::unexpected(Diagnostic::make(
+      return cb::Unexpected(Diagnostic::make(
           DiagCode::ConfigLogOpen, "cannot open log file: " + std::string(e.what()), where));
     }
   } else {
@@ -341,7 +341,7 @@ std::expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(
   return logger;
 }
 
-std::expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(const config::Config& cfg,
+cb::Expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(const config::Config& cfg,
                                                                          const LogSetup& setup) {
   config::LogConfig log = cfg.log;
   if (log.file) log.file = cfg.resolve(*log.file);

@@ -16,7 +16,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
-#include <expected>
+#include "core/diag/expected.h"
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
@@ -126,9 +126,9 @@ std::shared_ptr<spdlog::logger> make_logger(const config::LogConfig& cfg,
 /// Sets logging up from [log]: standard error or the file (appended, created with
 /// its folder), installs the pseudonymizer and, by default, the default logger.
 /// The file path is used as given; the Config overload resolves it against workdir.
-std::expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(
+cb::Expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(
     const config::LogConfig& cfg, const LogSetup& setup);
-std::expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(const config::Config& cfg,
+cb::Expected<std::shared_ptr<spdlog::logger>, Diagnostic> setup_logging(const config::Config& cfg,
                                                                          const LogSetup& setup);
 
 spdlog::level::level_enum to_spdlog(config::LogLevel level);

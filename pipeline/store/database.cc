@@ -20,7 +20,7 @@ SqlError::SqlError(const std::string& what, std::string sql)
 Result<void> Statement::run() {
   for (;;) {
     auto s = step();
-    if (!s) return std::unexpected(std::move(s.error()));
+    if (!s) return cb::Unexpected(std::move(s.error()));
     if (*s == Step::done) return {};
   }
 }

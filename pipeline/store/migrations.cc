@@ -1,5 +1,7 @@
 #include "pipeline/store/migrations.h"
 
+#include "pipeline/store/hash.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -133,102 +135,83 @@ CREATE TABLE job_runs (
 CREATE INDEX job_runs_by_start ON job_runs (started_at);
 )sql";
 
+
+// Master data: parties (patients, insurers, price-finding debtors, prescribers)
+// with their own and assigned partner roles, and items. Every row belongs to a
+// tenant and remembers the message that last wrote it.
+constexpr std::string_view kMigration0002 = R"sql(
+CREATE TABLE parties (
+  tenant            TEXT    NOT NULL CHECK (tenant <> ''),
+  id                TEXT    NOT NULL CHECK (id <> ''),
+  name              TEXT    NOT NULL,
+  birth_date        TEXT    CHECK (birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  insurance_number  TEXT,   -- Versichertennummer (KVNR): personal data
+  ik                TEXT    CHECK (length(ik) = 9 AND ik NOT GLOB '*[^0-9]*'),
+  street            TEXT    NOT NULL DEFAULT '',
+  postal_code       TEXT    NOT NULL DEFAULT '',
+  city              TEXT    NOT NULL DEFAULT '',
+  country           TEXT    NOT NULL DEFAULT '' CHECK (country = '' OR length(country) = 2),
+  has_address       INTEGER NOT NULL DEFAULT 0 CHECK (has_address IN (0, 1)),
+  ignore_contract_postal_codes INTEGER NOT NULL DEFAULT 0
+                    CHECK (ignore_contract_postal_codes IN (0, 1)),
+  extra_fields      TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(extra_fields)),
+  source_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+  updated_at        TEXT    NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  PRIMARY KEY (tenant, id)
+) STRICT;
+CREATE INDEX parties_by_ik ON parties (tenant, ik) WHERE ik IS NOT NULL;
+
+-- Own partner roles (eigene Partnerrollen), e.g. VS-GK, KK-KV, ARZT.
+CREATE TABLE party_roles (
+  tenant   TEXT NOT NULL,
+  party_id TEXT NOT NULL,
+  role     TEXT NOT NULL CHECK (role <> ''),
+  PRIMARY KEY (tenant, party_id, role),
+  FOREIGN KEY (tenant, party_id) REFERENCES parties (tenant, id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX party_roles_by_role ON party_roles (tenant, role);
+
+-- Assigned partner roles (zugeordnete Partnerrollen): a patient's KK-KV is
+-- their insurer, PF-DE their price-finding debtor; optionally dated.
+CREATE TABLE party_assigned_roles (
+  tenant          TEXT    NOT NULL,
+  party_id        TEXT    NOT NULL,
+  seq             INTEGER NOT NULL CHECK (seq >= 0),
+  role            TEXT    NOT NULL CHECK (role <> ''),
+  target_party_id TEXT    NOT NULL,
+  valid_from      TEXT    CHECK (valid_from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  valid_to        TEXT    CHECK (valid_to GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  PRIMARY KEY (tenant, party_id, seq),
+  FOREIGN KEY (tenant, party_id) REFERENCES parties (tenant, id) ON DELETE CASCADE,
+  FOREIGN KEY (tenant, target_party_id) REFERENCES parties (tenant, id),
+  CHECK (valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from)
+) STRICT;
+CREATE INDEX party_assigned_roles_by_target ON party_assigned_roles (tenant, target_party_id);
+
+CREATE TABLE items (
+  tenant            TEXT    NOT NULL CHECK (tenant <> ''),
+  number            TEXT    NOT NULL CHECK (number <> ''),
+  variant           TEXT    NOT NULL DEFAULT '',
+  description       TEXT    NOT NULL DEFAULT '',
+  unit              TEXT    NOT NULL CHECK (unit <> ''),
+  aid_number        TEXT    CHECK (length(aid_number) = 10 AND aid_number NOT GLOB '*[^0-9]*'),
+  pzn               TEXT    CHECK (length(pzn) = 8 AND pzn NOT GLOB '*[^0-9]*'),
+  iso9999           TEXT,
+  vat_product_group TEXT    NOT NULL DEFAULT '',
+  serial_tracking   INTEGER NOT NULL DEFAULT 0 CHECK (serial_tracking IN (0, 1)),
+  extra_fields      TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(extra_fields)),
+  source_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+  updated_at        TEXT    NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  PRIMARY KEY (tenant, number, variant)
+) STRICT;
+CREATE INDEX items_by_aid_number ON items (tenant, aid_number) WHERE aid_number IS NOT NULL;
+)sql";
+
 constexpr std::array kSqliteMigrations = {
     Migration{1, "message_store_and_outbox", kMigration0001},
+    Migration{2, "master_data", kMigration0002},
 };
 
-// ---------------------------------------------------------------------------
-// SHA-256 (FIPS 180-4), for the migration checksums.
-
-class Sha256 {
- public:
-  void update(std::string_view data) {
-    for (const char c : data) {
-      block_[fill_++] = static_cast<std::uint8_t>(c);
-      if (fill_ == 64) {
-        compress();
-        fill_ = 0;
-      }
-    }
-    bits_ += static_cast<std::uint64_t>(data.size()) * 8;
-  }
-
-  std::string hex() {
-    const std::uint64_t bits = bits_;
-    block_[fill_++] = 0x80;
-    if (fill_ > 56) {
-      while (fill_ < 64) block_[fill_++] = 0;
-      compress();
-      fill_ = 0;
-    }
-    while (fill_ < 56) block_[fill_++] = 0;
-    for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (i * 8));
-    compress();
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (const std::uint32_t word : h_) {
-      for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(word >> shift) & 0xf];
-    }
-    return out;
-  }
-
- private:
-  static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-  void compress() {
-    static constexpr std::array<std::uint32_t, 64> kK = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2};
-    std::array<std::uint32_t, 64> w{};
-    for (std::size_t i = 0; i < 16; ++i) {
-      w[i] = (std::uint32_t{block_[4 * i]} << 24) | (std::uint32_t{block_[4 * i + 1]} << 16) |
-             (std::uint32_t{block_[4 * i + 2]} << 8) | std::uint32_t{block_[4 * i + 3]};
-    }
-    for (std::size_t i = 16; i < 64; ++i) {
-      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3];
-    std::uint32_t e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-    for (std::size_t i = 0; i < 64; ++i) {
-      const std::uint32_t t1 =
-          h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
-      const std::uint32_t t2 =
-          (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    h_[0] += a;
-    h_[1] += b;
-    h_[2] += c;
-    h_[3] += d;
-    h_[4] += e;
-    h_[5] += f;
-    h_[6] += g;
-    h_[7] += h;
-  }
-
-  std::array<std::uint32_t, 8> h_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::array<std::uint8_t, 64> block_{};
-  std::size_t fill_ = 0;
-  std::uint64_t bits_ = 0;
-};
 
 // ---------------------------------------------------------------------------
 // The runner.
@@ -278,7 +261,7 @@ Result<bool> table_exists(Database& db) {
                              "WHERE table_schema = current_schema() "
                              "AND table_name = 'schema_migrations'");
   auto s = st->step();
-  if (!s) return std::unexpected(std::move(s.error()));
+  if (!s) return cb::Unexpected(std::move(s.error()));
   return *s == Step::row && st->column_int(0) > 0;
 }
 
@@ -288,7 +271,7 @@ Result<std::vector<AppliedMigration>> read_applied(Database& db) {
   std::vector<AppliedMigration> out;
   for (;;) {
     auto s = st->step();
-    if (!s) return std::unexpected(std::move(s.error()));
+    if (!s) return cb::Unexpected(std::move(s.error()));
     if (*s == Step::done) return out;
     out.push_back(AppliedMigration{static_cast<int>(st->column_int(0)), st->column_text(1),
                                    st->column_text(2), st->column_text(3)});
@@ -309,7 +292,7 @@ Result<std::map<int, std::string>> check_recorded(const std::vector<AppliedMigra
             ", this program knows migrations up to " + std::to_string(newest_known),
         where);
     d.hint = "run a carebridge version at least as new as the one that last opened this store";
-    return std::unexpected(std::move(d));
+    return cb::Unexpected(std::move(d));
   }
   std::map<int, std::string> recorded;
   for (const AppliedMigration& a : applied) {
@@ -328,7 +311,7 @@ Result<std::map<int, std::string>> check_recorded(const std::vector<AppliedMigra
                                     a.checksum + ", this program has " + checksum,
                                 where);
       d.hint = "restore the released migration text; change the schema with a new migration";
-      return std::unexpected(std::move(d));
+      return cb::Unexpected(std::move(d));
     }
     recorded.emplace(a.version, a.checksum);
   }
@@ -353,7 +336,7 @@ Result<bool> apply_one(Database& db, const Migration& m, const std::string& chec
     auto check = tx.prepare("SELECT checksum FROM schema_migrations WHERE version = ?1");
     check->bind_int(1, m.version);
     auto s = check->step();
-    if (!s) return std::unexpected(std::move(s.error()));
+    if (!s) return cb::Unexpected(std::move(s.error()));
     if (*s == Step::row) {
       if (check->column_text(0) == checksum) return {};  // applied by another process
       return fail(DiagCode::StoreMigration,
@@ -365,7 +348,7 @@ Result<bool> apply_one(Database& db, const Migration& m, const std::string& chec
     if (tx.dialect() == Dialect::sqlite) {
       auto fk = tx.prepare("PRAGMA foreign_key_check");
       auto row = fk->step();
-      if (!row) return std::unexpected(std::move(row.error()));
+      if (!row) return cb::Unexpected(std::move(row.error()));
       if (*row == Step::row) {
         return fail(DiagCode::StoreMigration,
                     "leaves a row in " + fk->column_text(0) + " that violates a foreign key",
@@ -388,7 +371,7 @@ Result<bool> apply_one(Database& db, const Migration& m, const std::string& chec
     applied_now = true;
     return {};
   });
-  if (!result) return std::unexpected(std::move(result.error()));
+  if (!result) return cb::Unexpected(std::move(result.error()));
   return applied_now;
 }
 
@@ -400,9 +383,7 @@ std::span<const Migration> builtin_migrations(Dialect d) {
 }
 
 std::string migration_checksum(std::string_view sql) {
-  Sha256 sha;
-  sha.update(sql);
-  return sha.hex();
+  return sha256_hex(sql);
 }
 
 Result<std::vector<int>> migrate(Database& db, std::span<const Migration> migrations,
@@ -415,13 +396,13 @@ Result<std::vector<int>> migrate(Database& db, std::span<const Migration> migrat
   auto checked = db.transaction([&](Transaction& tx) -> Result<void> {
     if (auto r = tx.exec(schema_migrations_sql(tx.dialect())); !r) return r;
     auto applied = read_applied(db);
-    if (!applied) return std::unexpected(std::move(applied.error()));
+    if (!applied) return cb::Unexpected(std::move(applied.error()));
     auto ok = check_recorded(*applied, migrations, where);
-    if (!ok) return std::unexpected(std::move(ok.error()));
+    if (!ok) return cb::Unexpected(std::move(ok.error()));
     recorded = std::move(*ok);
     return {};
   });
-  if (!checked) return std::unexpected(std::move(checked.error()));
+  if (!checked) return cb::Unexpected(std::move(checked.error()));
 
   std::vector<int> applied_now;
   for (const Migration& m : migrations) {
@@ -439,7 +420,7 @@ Result<std::vector<int>> migrate(Database& db, std::span<const Migration> migrat
         d.message = "migration " + label(m.version, m.name) + " failed: " + d.message;
         d.code = DiagCode::StoreMigration;
       }
-      return std::unexpected(std::move(d));
+      return cb::Unexpected(std::move(d));
     }
     if (*r) applied_now.push_back(m.version);
   }
@@ -448,17 +429,17 @@ Result<std::vector<int>> migrate(Database& db, std::span<const Migration> migrat
 
 Result<int> schema_version(Database& db) {
   auto exists = table_exists(db);
-  if (!exists) return std::unexpected(std::move(exists.error()));
+  if (!exists) return cb::Unexpected(std::move(exists.error()));
   if (!*exists) return 0;
   auto st = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
   auto s = st->step();
-  if (!s) return std::unexpected(std::move(s.error()));
+  if (!s) return cb::Unexpected(std::move(s.error()));
   return static_cast<int>(st->column_int(0));
 }
 
 Result<std::vector<AppliedMigration>> applied_migrations(Database& db) {
   auto exists = table_exists(db);
-  if (!exists) return std::unexpected(std::move(exists.error()));
+  if (!exists) return cb::Unexpected(std::move(exists.error()));
   if (!*exists) return std::vector<AppliedMigration>{};
   return read_applied(db);
 }

@@ -60,7 +60,7 @@ Diagnostic runtime_failure(const Connection& c, int rc, const std::string& errms
   }
 }
 
-std::unexpected<Diagnostic> rolled_back_by_sqlite(const Connection& c) {
+cb::Unexpected<Diagnostic> rolled_back_by_sqlite(const Connection& c) {
   return fail(DiagCode::StoreFailed,
               "SQLite rolled the transaction back after an earlier error; "
               "nothing more runs in it",
@@ -103,7 +103,7 @@ class SqliteStatement final : public Statement {
   }
 
   Result<Step> step() override {
-    if (deferred_) return std::unexpected(*deferred_);
+    if (deferred_) return cb::Unexpected(*deferred_);
     has_row_ = false;
     if (conn_->in_transaction && sqlite3_get_autocommit(conn_->db) != 0) {
       return rolled_back_by_sqlite(*conn_);
@@ -121,7 +121,7 @@ class SqliteStatement final : public Statement {
     const std::string errmsg = sqlite3_errmsg(conn_->db);
     sqlite3_reset(stmt_);
     if ((rc & 0xff) == SQLITE_MISUSE) throw SqlError(errmsg, sqlite3_sql(stmt_));
-    return std::unexpected(runtime_failure(*conn_, rc, errmsg));
+    return cb::Unexpected(runtime_failure(*conn_, rc, errmsg));
   }
 
   std::int64_t rows_affected() const override { return rows_affected_; }
@@ -299,16 +299,16 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const SqliteOptions
     auto d = Diagnostic::make(DiagCode::StoreOpen,
                               "cannot open store '" + options.path + "': " + why, conn->where());
     d.hint = "check that the folder exists and is writable";
-    return std::unexpected(std::move(d));
+    return cb::Unexpected(std::move(d));
   }
   sqlite3_extended_result_codes(conn->db, 1);
 
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(std::move(conn)));
   if (auto configured = db->configure(options); !configured) {
-    return std::unexpected(std::move(configured.error()));
+    return cb::Unexpected(std::move(configured.error()));
   }
   auto applied = migrate(*db, options.migrations, options.now);
-  if (!applied) return std::unexpected(std::move(applied.error()));
+  if (!applied) return cb::Unexpected(std::move(applied.error()));
   db->applied_at_open_ = std::move(*applied);
   return db;
 }
@@ -329,7 +329,7 @@ Result<void> SqliteDatabase::configure(const SqliteOptions& options) {
       d.code = DiagCode::StoreOpen;
       d.message = "cannot open store '" + conn_->path + "': " + d.message;
     }
-    return std::unexpected(std::move(d));
+    return cb::Unexpected(std::move(d));
   };
   // Sets or reads one pragma and returns its value as text.
   auto pragma = [&](std::string_view sql) -> Result<std::string> {
@@ -348,7 +348,7 @@ Result<void> SqliteDatabase::configure(const SqliteOptions& options) {
         options.synchronous == Synchronous::full ? std::string_view("PRAGMA synchronous = FULL")
                                                  : std::string_view("PRAGMA synchronous = NORMAL"),
         std::string_view("PRAGMA foreign_keys = ON")}) {
-    if (auto r = pragma(set); !r) return std::unexpected(std::move(r.error()));
+    if (auto r = pragma(set); !r) return cb::Unexpected(std::move(r.error()));
   }
 
   struct Expected {
@@ -363,7 +363,7 @@ Result<void> SqliteDatabase::configure(const SqliteOptions& options) {
   };
   for (const auto& check : checks) {
     auto value = pragma(check.pragma);
-    if (!value) return std::unexpected(std::move(value.error()));
+    if (!value) return cb::Unexpected(std::move(value.error()));
     if (*value != check.value) {
       auto d =
           Diagnostic::make(DiagCode::StoreOpen,
@@ -371,7 +371,7 @@ Result<void> SqliteDatabase::configure(const SqliteOptions& options) {
                                " is '" + *value + "', expected '" + check.value + "'",
                            conn_->where());
       d.hint = "the file system or SQLite build does not support this setting";
-      return std::unexpected(std::move(d));
+      return cb::Unexpected(std::move(d));
     }
   }
   return {};

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +75,9 @@ std::vector<GoldenCase> discover() {
   return cases;
 }
 
+// Prints a case by its folder in test failure messages.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.dir.string(); }
+
 class Golden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(Golden, MatchesExpected) {
@@ -119,8 +124,8 @@ TEST_P(Golden, MatchesExpected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Golden, ::testing::ValuesIn(discover()),
-                         [](const ::testing::TestParamInfo<GoldenCase>& info) {
-                           return info.param.name();
+                         [](const ::testing::TestParamInfo<GoldenCase>& param) {
+                           return param.param.name();
                          });
 
 TEST(GoldenRunner, FindsCases) {

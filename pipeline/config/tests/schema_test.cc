@@ -38,7 +38,7 @@ Schema<WebsesamOptions> websesam_schema() {
   return s;
 }
 
-const RouteConfig& only_route(const std::expected<Config, Diagnostics>& c) {
+const RouteConfig& only_route(const cb::Expected<Config, Diagnostics>& c) {
   EXPECT_TRUE(c) << (c ? "" : format_diagnostics(c.error()));
   return c->routes.at(0);
 }

@@ -32,7 +32,7 @@ class Schema : public ::testing::Test {
       ADD_FAILURE() << "accepted, expected: " << text;
       return;
     }
-    expect_constraint(Result<void>(std::unexpected(r.error())), text);
+    expect_constraint(Result<void>(cb::Unexpected(r.error())), text);
   }
 
   Result<void> event(std::int64_t message_id, const std::string& from, const std::string& to) {

@@ -198,7 +198,7 @@ TEST(Transaction, CommitsWhenTheFunctionSucceeds) {
     EXPECT_EQ(tx.depth(), 1);
     EXPECT_EQ(db->transaction_depth(), 1);
     auto id = insert_message(tx.db(), "t1", "dta-in", fake_hash(1));
-    if (!id) return std::unexpected(id.error());
+    if (!id) return cb::Unexpected(id.error());
     return {};
   });
   ASSERT_TRUE(r) << r.error().to_string();
@@ -310,9 +310,9 @@ TEST(Transaction, ConstraintViolationInsideRollsBackEverything) {
   ASSERT_TRUE(db);
   auto r = db->transaction([&](Transaction& tx) -> Result<void> {
     auto first = insert_message(tx.db(), "t1", "dta-in", fake_hash(1));
-    if (!first) return std::unexpected(first.error());
+    if (!first) return cb::Unexpected(first.error());
     auto duplicate = insert_message(tx.db(), "t1", "dta-in", fake_hash(1));
-    if (!duplicate) return std::unexpected(duplicate.error());
+    if (!duplicate) return cb::Unexpected(duplicate.error());
     return {};
   });
   ASSERT_FALSE(r);
@@ -359,7 +359,7 @@ TEST(Concurrency, WriterHoldsTheLockOtherGetsBusyThenSucceedsAfterCommit) {
 
   auto r = writer->transaction([&](Transaction& tx) -> Result<void> {
     auto id = insert_message(tx.db(), "t1", "dta-in", fake_hash(1));
-    if (!id) return std::unexpected(id.error());
+    if (!id) return cb::Unexpected(id.error());
 
     // WAL: the other connection still reads, from the last committed state.
     EXPECT_EQ(count_messages(*other), 0);

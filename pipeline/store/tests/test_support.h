@@ -127,16 +127,16 @@ inline Result<std::int64_t> insert_message(Database& db, std::string_view tenant
       .bind_int(6, static_cast<std::int64_t>(bytes.size()))
       .bind_text(7, state);
   auto s = st->step();
-  if (!s) return std::unexpected(std::move(s.error()));
+  if (!s) return cb::Unexpected(std::move(s.error()));
   const std::int64_t id = st->column_int(0);
-  if (auto done = st->step(); !done) return std::unexpected(std::move(done.error()));
+  if (auto done = st->step(); !done) return cb::Unexpected(std::move(done.error()));
   return id;
 }
 
 /// Drops the value of a result, keeping its failure.
 template <class T>
 Result<void> as_void(const Result<T>& r) {
-  if (!r) return std::unexpected(r.error());
+  if (!r) return cb::Unexpected(r.error());
   return {};
 }
 
