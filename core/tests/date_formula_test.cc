@@ -396,3 +396,23 @@ TEST(DateFormulaInvariants, RandomFormulasRoundTrip) {
 
 }  // namespace
 }  // namespace cb
+
+namespace cb {
+namespace {
+
+TEST(DateFormulaSteps, EachTermInOrderEndingAtApply) {
+  const auto f = DateFormula::parse("-LM+1M+LM").value();
+  const Date from = Date::from_ymd(2026, 3, 14).value();
+  const auto steps = f.steps(from);
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].to_string(), "2026-03-01");
+  EXPECT_EQ(steps[1].to_string(), "2026-04-01");
+  EXPECT_EQ(steps[2].to_string(), "2026-04-30");
+  EXPECT_EQ(steps.back(), f.apply(from));
+  EXPECT_EQ(f.term_to_string(0), "-CM");
+  EXPECT_EQ(f.term_to_string(1), "+1M");
+  EXPECT_EQ(f.term_to_string(2), "+CM");
+}
+
+}  // namespace
+}  // namespace cb

@@ -234,37 +234,56 @@ Result<Date> DateFormula::checked_apply(const Date& from) const {
   return d;
 }
 
+namespace {
+
+/// One term applied with clamping: out of range goes to the end of the range
+/// in the direction of travel. Only "CW" (end of week) and counted steps can
+/// leave the range.
+Date clamped_term(const DateFormula::Term& t, const Date& d) {
+  auto next = apply_term(t, d);
+  if (next) return *next;
+  return (t.sign < 0 && !t.current_period) ? Date::min() : Date::max();
+}
+
+}  // namespace
+
 Date DateFormula::apply(const Date& from) const {
   Date d = from;
-  for (const Term& t : terms_) {
-    auto next = apply_term(t, d);
-    if (next) {
-      d = *next;
-    } else {
-      // Out of range: clamp towards the direction of travel. Only "CW" (end
-      // of week) and counted steps can get here.
-      d = (t.sign < 0 && !t.current_period) ? Date::min() : Date::max();
-    }
-  }
+  for (const Term& t : terms_) d = clamped_term(t, d);
   return d;
+}
+
+std::vector<Date> DateFormula::steps(const Date& from) const {
+  std::vector<Date> out;
+  out.reserve(terms_.size());
+  Date d = from;
+  for (const Term& t : terms_) {
+    d = clamped_term(t, d);
+    out.push_back(d);
+  }
+  return out;
+}
+
+std::string DateFormula::term_to_string(std::size_t i) const {
+  const Term& t = terms_.at(i);
+  std::string out;
+  if (t.sign < 0) {
+    out += '-';
+  } else if (i > 0) {
+    out += '+';
+  }
+  if (t.current_period) {
+    out += 'C';
+  } else {
+    out += std::to_string(t.count);
+  }
+  out += english_letter(t.unit);
+  return out;
 }
 
 std::string DateFormula::to_string() const {
   std::string out;
-  for (std::size_t i = 0; i < terms_.size(); ++i) {
-    const Term& t = terms_[i];
-    if (t.sign < 0) {
-      out += '-';
-    } else if (i > 0) {
-      out += '+';
-    }
-    if (t.current_period) {
-      out += 'C';
-    } else {
-      out += std::to_string(t.count);
-    }
-    out += english_letter(t.unit);
-  }
+  for (std::size_t i = 0; i < terms_.size(); ++i) out += term_to_string(i);
   return out;
 }
 

@@ -48,8 +48,12 @@ class DateFormula {
   /// As apply(), but fails with DAT003 when a term leaves 0001-01-01..9999-12-31
   /// (including "CW" in the last days of 9999).
   Result<Date> checked_apply(const Date& from) const;
+  /// The date after each term, as apply() computes them (for --explain).
+  std::vector<Date> steps(const Date& from) const;
 
   const std::vector<Term>& terms() const { return terms_; }
+  /// Term i in canonical English letters, with its sign ("-CM", "+1M").
+  std::string term_to_string(std::size_t i) const;
   /// Canonical text in English letters ("-CM+1M"); parse(to_string()) == *this.
   std::string to_string() const;
   /// The text as given to parse().

@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   f->add_flag("--explain", explain, "print every step");
   // Formulas start with '-' (e.g. -LM+1M): they are taken from the extra arguments.
   f->allow_extras();
+  f->fallthrough(false);
   f->callback([&] {
     const auto extras = f->remaining();
     if (extras.size() != 1) {

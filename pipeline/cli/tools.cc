@@ -74,32 +74,12 @@ int formula(const std::string& date_text, const std::string& formula_text, bool 
     return kInvalidInput;
   }
   if (explain) {
-    Date at = *date;
-    out << "start           " << at.to_string() << "\n";
-    for (const auto& term : f->terms()) {
-      DateFormula one;
-      auto single = DateFormula::parse([&] {
-        DateFormula tmp;
-        std::string s = term.sign < 0 ? "-" : "+";
-        if (term.current_period) {
-          s += "C";
-        } else {
-          s += std::to_string(term.count);
-        }
-        switch (term.unit) {
-          case DateFormula::Unit::day: s += "D"; break;
-          case DateFormula::Unit::week: s += "W"; break;
-          case DateFormula::Unit::month: s += "M"; break;
-          case DateFormula::Unit::quarter: s += "Q"; break;
-          case DateFormula::Unit::year: s += "Y"; break;
-        }
-        return s;
-      }());
-      if (!single) continue;
-      at = single->apply(at);
-      std::string label = single->to_string();
+    out << "start           " << date->to_string() << "\n";
+    const auto steps = f->steps(*date);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      std::string label = f->term_to_string(i);
       label.resize(std::max<std::size_t>(label.size(), 15), ' ');
-      out << label << " " << at.to_string() << "\n";
+      out << label << " " << steps[i].to_string() << "\n";
     }
     out << "result          ";
   }

@@ -1,0 +1,190 @@
+// End-to-end tests of the carebridge binary: the commands as a user types
+// them, their output and their exit codes.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string(CAREBRIDGE_BIN) + " " + args + " 2>&1";
+  Run r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("cb-cli-" + std::to_string(rd()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  std::string file(const std::string& name, const std::string& content) const {
+    std::ofstream(path_ / name) << content;
+    return (path_ / name).string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+const std::string kSource = CAREBRIDGE_SOURCE_DIR;
+
+TEST(Cli, FormulaAcceptanceExamples) {
+  auto a = run("formula --date 2026-01-31 1M");
+  EXPECT_EQ(a.code, 0);
+  EXPECT_EQ(a.out, "2026-02-28\n");
+  auto b = run("formula --date 2026-03-14 -LM+1M");
+  EXPECT_EQ(b.code, 0);
+  EXPECT_EQ(b.out, "2026-04-01\n");
+  auto c = run("formula --date 2026-03-14 --explain -LM+1M");
+  EXPECT_NE(c.out.find("-CM             2026-03-01"), std::string::npos) << c.out;
+}
+
+TEST(Cli, FormulaBadInputIsExitOneWithAReason) {
+  auto a = run("formula --date 2026-02-30 1M");
+  EXPECT_EQ(a.code, 1);
+  EXPECT_NE(a.out.find("DAT002"), std::string::npos) << a.out;
+  auto b = run("formula --date 2026-03-14 3X");
+  EXPECT_EQ(b.code, 1);
+  EXPECT_NE(b.out.find("DAT012"), std::string::npos) << b.out;
+  EXPECT_EQ(run("formula --date 2026-03-14").code, 2);
+}
+
+TEST(Cli, CheckId) {
+  auto ik = run("check-id ik 101575519");
+  EXPECT_EQ(ik.code, 0);
+  EXPECT_NE(ik.out.find("valid"), std::string::npos);
+  EXPECT_EQ(ik.out.find("invalid"), std::string::npos);
+  auto bad = run("check-id ik 101575518");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("IDN003"), std::string::npos) << bad.out;
+  EXPECT_EQ(run("check-id pzn 04773414").code, 0);
+  EXPECT_EQ(run("check-id kvnr A123456780").code, 0);
+  EXPECT_EQ(run("check-id se-orgnr 556036-0793").code, 0);
+  EXPECT_EQ(run("check-id dk-cvr 13585628").code, 0);
+  EXPECT_EQ(run("check-id gln 5790000436057").code, 0);
+  EXPECT_EQ(run("check-id hmv 2922010001").code, 0);
+  EXPECT_EQ(run("check-id iso9999 12.22.03").code, 0);
+  EXPECT_EQ(run("check-id passport X").code, 2);
+}
+
+TEST(Cli, UsageErrorsAndUnbuiltCommandsExitTwo) {
+  EXPECT_EQ(run("").code, 2);
+  EXPECT_EQ(run("no-such-command").code, 2);
+  auto serve = run("serve");
+  EXPECT_EQ(serve.code, 2);
+  EXPECT_NE(serve.out.find("not built yet"), std::string::npos);
+  EXPECT_EQ(run("run extend-cases").code, 2);
+  EXPECT_EQ(run("--help").code, 0);
+  for (const char* sub : {"adapters", "validate", "convert", "import", "demo", "serve", "run",
+                          "formula", "check-id", "config"}) {
+    auto h = run(std::string(sub) + " --help");
+    EXPECT_EQ(h.code, 0) << sub;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << sub;
+  }
+}
+
+TEST(Cli, AdaptersListsCanonicalJson) {
+  auto r = run("adapters");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("canonical-json  [read,write,validate,detect]"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ValidateAndConvert) {
+  TempDir dir;
+  const std::string good = kSource + "/fixtures/demo/inbox/01-master-data.json";
+  auto v = run("validate --format canonical-json " + good);
+  EXPECT_EQ(v.code, 0) << v.out;
+  auto detected = run("validate " + good);
+  EXPECT_EQ(detected.code, 0) << detected.out;
+  auto bad = run("validate --format canonical-json " + kSource +
+                 "/fixtures/canonical-json/bad-fields/input.json");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("JSN006"), std::string::npos);
+  const std::string out = (dir.path() / "out.json").string();
+  auto c = run("convert --to canonical-json " + good + " " + out);
+  EXPECT_EQ(c.code, 0) << c.out;
+  std::ifstream written(out);
+  std::string first_line;
+  std::getline(written, first_line);
+  EXPECT_EQ(first_line, "{");
+  EXPECT_EQ(run("convert --to nope " + good + " " + out).code, 2);
+  EXPECT_EQ(run("validate " + (dir.path() / "missing.json").string()).code, 1);
+}
+
+TEST(Cli, ImportKeepsRejectsAndRecognisesDuplicates) {
+  TempDir dir;
+  const std::string wd = "--workdir " + dir.path().string() + " --working-date 2026-11-02";
+  const std::string good = kSource + "/fixtures/demo/inbox/01-master-data.json";
+  auto first = run("import " + wd + " --log-level info " + good);
+  EXPECT_EQ(first.code, 0) << first.out;
+  EXPECT_NE(first.out.find("applied [canonical-json]: 3 item 8 party"), std::string::npos)
+      << first.out;
+  EXPECT_EQ(first.out.find("A123456780"), std::string::npos) << "a KVNR reached the output";
+  auto again = run("import " + wd + " " + good);
+  EXPECT_EQ(again.code, 0);
+  EXPECT_NE(again.out.find("IMP001"), std::string::npos) << again.out;
+  auto bad = run("import " + wd + " " + kSource + "/fixtures/canonical-json/syntax-error/input.json");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("rejected"), std::string::npos) << bad.out;
+  EXPECT_TRUE(fs::exists(dir.path() / "carebridge.db"));
+  EXPECT_TRUE(fs::exists(dir.path() / "pseudonym.key"));
+}
+
+TEST(Cli, ConfigCheckNamesFileAndLine) {
+  TempDir dir;
+  const std::string bad = dir.file("bad.toml", "[store]\nbackend = \"oracle\"\n\n[sever]\nport = 1\n");
+  auto r = run("config check " + bad);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("bad.toml:2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bad.toml:4"), std::string::npos) << r.out;
+  auto ok = run("config check " + kSource + "/config/demo.toml");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  auto schema = run("config schema");
+  EXPECT_EQ(schema.code, 0);
+  EXPECT_NE(schema.out.find("store.backend"), std::string::npos) << schema.out;
+}
+
+TEST(Cli, DemoRunsToCompletion) {
+  TempDir dir;
+  auto r = run("demo --fresh --workdir " + dir.path().string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("summary: messages applied=1 rejected=1; parties=8 items=3"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("-LM+1M   → 2026-12-01"), std::string::npos) << r.out;
+  // A second run on the same store finds everything already there.
+  auto again = run("demo --workdir " + dir.path().string());
+  EXPECT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("summary: messages applied=1 rejected=1"), std::string::npos)
+      << again.out;
+}
+
+}  // namespace
