@@ -259,6 +259,13 @@ ReadResult read(std::string_view text, const std::string& source_name) {
     result.outcome = Outcome::reject;
     result.diagnostics.push_back(Diagnostic::make(DiagCode::JsonSyntax, what, loc));
     return result;
+  } catch (const Json::exception& e) {
+    // Not a syntax error but a value JSON cannot hold, e.g. a number that
+    // overflows (found by the fuzzer: "2e58777").
+    result.outcome = Outcome::reject;
+    result.diagnostics.push_back(
+        Diagnostic::make(DiagCode::JsonSyntax, e.what(), Location{.file = source_name}));
+    return result;
   }
 
   const JsonPositions positions(text);

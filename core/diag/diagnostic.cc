@@ -11,13 +11,8 @@ struct CodeInfo {
   std::string_view title;
 };
 
-constexpr Severity info = Severity::info;
-constexpr Severity warning = Severity::warning;
-constexpr Severity error = Severity::error;
-constexpr Severity fatal = Severity::fatal;
-
 constexpr std::array kCodes = {
-#define CB_DIAG(name, id, severity, title) CodeInfo{id, severity, title},
+#define CB_DIAG(name, id, severity, title) CodeInfo{id, Severity::severity, title},
 #include "core/diag/codes.def"
 #undef CB_DIAG
 };

@@ -136,3 +136,19 @@ TEST(CanonicalJson, DetectRecognisesOnlyCanonicalFiles) {
 
 }  // namespace
 }  // namespace cb::adapters::canonical_json
+
+namespace cb::adapters::canonical_json {
+namespace {
+
+// Regression: found by the fuzzer; nlohmann throws out_of_range, not parse_error.
+TEST(CanonicalJson, NumberOverflowIsRejectedNotThrown) {
+  auto r = read("2e58777", "n.json");
+  EXPECT_EQ(r.outcome, Outcome::reject);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].code, DiagCode::JsonSyntax);
+  auto nested = read(R"({"format":"carebridge-canonical","version":1e99999,"documents":[]})", "n.json");
+  EXPECT_EQ(nested.outcome, Outcome::reject);
+}
+
+}  // namespace
+}  // namespace cb::adapters::canonical_json
