@@ -72,7 +72,14 @@ file = "logs/carebridge.log"
 }
 
 TEST(Config, DemoConfigLoadsClean) {
-  auto c = load_config(std::filesystem::path(CAREBRIDGE_SOURCE_DIR) / "config/demo.toml");
+  auto demo = load_config(std::filesystem::path(CAREBRIDGE_SOURCE_DIR) / "config/demo.toml");
+  ASSERT_TRUE(demo) << dump(demo.error());
+  EXPECT_EQ(demo->working_date, "2026-11-02");
+  ASSERT_EQ(demo->routes.size(), 1u);
+}
+
+TEST(Config, ExampleConfigLoadsClean) {
+  auto c = load_config(std::filesystem::path(CAREBRIDGE_SOURCE_DIR) / "config/example.toml");
   ASSERT_TRUE(c) << dump(c.error());
   EXPECT_EQ(c->working_date, "2026-01-31");
   ASSERT_EQ(c->tenants.size(), 2u);
