@@ -7,6 +7,8 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc)
 GENERATOR  := -G Ninja
 DEMO_DIR   ?= $(BUILD)/demo-work
+# Seconds each fuzz target runs inside `make test` (`make fuzz` alone: FUZZ_SECONDS).
+TEST_FUZZ_SECONDS ?= 10
 
 .PHONY: all bootstrap configure build demo test test-unit test-sanitize fuzz bench format clean
 
@@ -27,7 +29,7 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-sanitize
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10)
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # Unit tests again with AddressSanitizer + UndefinedBehaviorSanitizer.
 test-sanitize: bootstrap

@@ -95,6 +95,25 @@ std::string Diagnostic::to_string() const {
   return out;
 }
 
+std::string quote_input(std::string_view text) {
+  constexpr std::size_t kMax = 40;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "'";
+  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  if (text.size() > kMax) out += "...";
+  out += '\'';
+  return out;
+}
+
 bool has_errors(const Diagnostics& ds) {
   for (const auto& d : ds) {
     if (d.severity >= Severity::error) return true;

@@ -68,6 +68,10 @@ struct Diagnostic {
 
 using Diagnostics = std::vector<Diagnostic>;
 
+/// Input text as diagnostics show it: in single quotes, printable ASCII as is,
+/// other bytes (and a backslash) as \xNN, cut after 40 bytes with "...".
+std::string quote_input(std::string_view text);
+
 /// True when any diagnostic is an error or worse.
 bool has_errors(const Diagnostics& ds);
 

@@ -65,31 +65,11 @@ constexpr std::array<std::string_view, 12> kMonthNames = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
-/// The input as it appears in a message: in quotes, non-printable bytes as
-/// \xNN, cut after 40 bytes.
-std::string quoted(std::string_view text) {
-  constexpr std::size_t kMax = 40;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  if (text.size() > kMax) out += "...";
-  out += '\'';
-  return out;
-}
 
 /// A character as it appears in a message.
 std::string describe_char(std::string_view text, std::size_t pos) {
   if (pos >= text.size()) return "the end of the text";
-  return quoted(text.substr(pos, 1));
+  return quote_input(text.substr(pos, 1));
 }
 
 void append_padded(std::string& out, int value, int width) {
@@ -176,12 +156,12 @@ Result<Date> Date::parse(std::string_view text) {
     layout = &kCompact;
   } else if (lead == 0) {
     return fail(DiagCode::DateSyntax,
-                quoted(text) + " is not a date: expected a digit at column 1 but found " +
+                quote_input(text) + " is not a date: expected a digit at column 1 but found " +
                     describe_char(text, 0) + "; " + std::string(kExpected),
                 at_column(0));
   } else {
     return fail(DiagCode::DateSyntax,
-                quoted(text) + " is not a date: unexpected " + describe_char(text, lead) +
+                quote_input(text) + " is not a date: unexpected " + describe_char(text, lead) +
                     " after " + std::to_string(lead) + " digit(s) at column " +
                     std::to_string(lead + 1) + "; " + std::string(kExpected),
                 at_column(lead));
@@ -194,7 +174,7 @@ Result<Date> Date::parse(std::string_view text) {
       const std::string want =
           pattern[i] == 'd' ? "a digit" : "'" + std::string(1, pattern[i]) + "'";
       return fail(DiagCode::DateSyntax,
-                  quoted(text) + " is not a date: expected " + want + " at column " +
+                  quote_input(text) + " is not a date: expected " + want + " at column " +
                       std::to_string(i + 1) + " but found " + describe_char(text, i) + " (" +
                       std::string(layout->name) + ")",
                   at_column(i));
@@ -202,7 +182,7 @@ Result<Date> Date::parse(std::string_view text) {
   }
   if (text.size() > pattern.size()) {
     return fail(DiagCode::DateSyntax,
-                quoted(text) + " is not a date: unexpected " + describe_char(text, pattern.size()) +
+                quote_input(text) + " is not a date: unexpected " + describe_char(text, pattern.size()) +
                     " after the date at column " + std::to_string(pattern.size() + 1),
                 at_column(pattern.size()));
   }
@@ -214,18 +194,18 @@ Result<Date> Date::parse(std::string_view text) {
   const int y = number(layout->ypos, 4), m = number(layout->mpos, 2), d = number(layout->dpos, 2);
   if (y < kMinYear) {
     return fail(DiagCode::DateOutOfRange,
-                quoted(text) + ": year 0000 is outside the supported years 0001..9999",
+                quote_input(text) + ": year 0000 is outside the supported years 0001..9999",
                 at_column(layout->ypos));
   }
   if (m < 1 || m > 12) {
     return fail(
         DiagCode::DateImpossible,
-        quoted(text) + ": month " + std::to_string(m) + " does not exist (months are 01..12)",
+        quote_input(text) + ": month " + std::to_string(m) + " does not exist (months are 01..12)",
         at_column(layout->mpos));
   }
   if (d < 1 || d > days_in_month(y, m)) {
     return fail(DiagCode::DateImpossible,
-                quoted(text) + ": day " + std::to_string(d) + " does not exist, " +
+                quote_input(text) + ": day " + std::to_string(d) + " does not exist, " +
                     std::string(kMonthNames[static_cast<std::size_t>(m - 1)]) + " " +
                     std::to_string(y) + " has " + std::to_string(days_in_month(y, m)) + " days",
                 at_column(layout->dpos));

@@ -30,31 +30,11 @@
 namespace cb {
 namespace {
 
-/// The input as it appears in a message: in quotes, non-printable bytes as
-/// \xNN, cut after 40 bytes.
-std::string quoted(std::string_view text) {
-  constexpr std::size_t kMax = 40;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  if (text.size() > kMax) out += "...";
-  out += '\'';
-  return out;
-}
 
 std::string describe_char(std::string_view text, std::size_t pos) {
   if (pos >= text.size()) return "the end of the formula";
   if (text[pos] == ' ') return "a space (spaces are not allowed)";
-  return quoted(text.substr(pos, 1));
+  return quote_input(text.substr(pos, 1));
 }
 
 Location at_column(std::size_t pos0) {
@@ -161,7 +141,7 @@ Result<DateFormula> DateFormula::parse(std::string_view text) {
   }
   auto syntax = [&text](std::size_t pos, std::string_view expected) {
     return fail(DiagCode::FormulaSyntax,
-                "date formula " + quoted(text) + ": expected " + std::string(expected) +
+                "date formula " + quote_input(text) + ": expected " + std::string(expected) +
                     " at column " + std::to_string(pos + 1) + " but found " +
                     describe_char(text, pos),
                 at_column(pos));
@@ -170,7 +150,7 @@ Result<DateFormula> DateFormula::parse(std::string_view text) {
     if (pos < text.size() && unit_from_letter(text[pos], out)) return {};
     if (pos < text.size() && is_letter(text[pos])) {
       return fail(DiagCode::FormulaUnit,
-                  "date formula " + quoted(text) + ": " + quoted(text.substr(pos, 1)) +
+                  "date formula " + quote_input(text) + ": " + quote_input(text.substr(pos, 1)) +
                       " at column " + std::to_string(pos + 1) +
                       " is not a unit; units are D/T (day), W (week), M (month), Q (quarter), "
                       "Y/J (year)",
@@ -199,8 +179,8 @@ Result<DateFormula> DateFormula::parse(std::string_view text) {
       }
       if (count > kMaxCount) {
         return fail(DiagCode::FormulaNumberTooLarge,
-                    "date formula " + quoted(text) + ": the number " +
-                        quoted(text.substr(start, pos - start)) + " at column " +
+                    "date formula " + quote_input(text) + ": the number " +
+                        quote_input(text.substr(start, pos - start)) + " at column " +
                         std::to_string(start + 1) + " is larger than " + std::to_string(kMaxCount),
                     at_column(start));
       }
@@ -225,7 +205,7 @@ Result<Date> DateFormula::checked_apply(const Date& from) const {
   for (const Term& t : terms_) {
     auto next = apply_term(t, d);
     if (!next) {
-      next.error().message = "date formula " + quoted(to_string()) + " from " + from.to_string() +
+      next.error().message = "date formula " + quote_input(to_string()) + " from " + from.to_string() +
                              ": " + next.error().message;
       return next;
     }

@@ -133,28 +133,8 @@ std::string u128_to_string(uint128 v) {
   return s;
 }
 
-/// Quotes input text for a message: printable ASCII as is, other bytes as
-/// \xNN, long inputs cut after 40 characters.
-std::string quote(std::string_view text) {
-  constexpr std::size_t kMaxShown = 40;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  out += "'";
-  return out;
-}
 
-std::string describe_char(char ch) { return quote(std::string_view(&ch, 1)); }
+std::string describe_char(char ch) { return quote_input(std::string_view(&ch, 1)); }
 
 Location at_column(std::size_t index) {
   Location where;
@@ -223,7 +203,7 @@ Result<Decimal> Decimal::parse(std::string_view text, ParseOptions opts) {
     return fail(DiagCode::DecimalEmpty, "'' is empty; a decimal number was expected", at_column(0));
   }
   const auto syntax = [&](std::size_t i, const std::string& why) {
-    return fail(DiagCode::DecimalSyntax, quote(text) + " " + why, at_column(i));
+    return fail(DiagCode::DecimalSyntax, quote_input(text) + " " + why, at_column(i));
   };
 
   // Pass 1: the shape [sign] digits* [separator digits+], with at least one digit.
@@ -276,7 +256,7 @@ Result<Decimal> Decimal::parse(std::string_view text, ParseOptions opts) {
   // Pass 2: the value. Too many places first, then too many significant digits.
   if (frac_digits > static_cast<std::size_t>(max_scale)) {
     return fail(DiagCode::DecimalTooManyPlaces,
-                quote(text) + " has " + std::to_string(frac_digits) + " decimal places; at most " +
+                quote_input(text) + " has " + std::to_string(frac_digits) + " decimal places; at most " +
                     std::to_string(max_scale) + " are allowed here",
                 at_column(frac_begin + static_cast<std::size_t>(max_scale)));
   }
@@ -288,7 +268,7 @@ Result<Decimal> Decimal::parse(std::string_view text, ParseOptions opts) {
     if (significant == 0 && digit == 0) continue;
     if (++significant > kMaxDigits) {
       return fail(DiagCode::DecimalOverflow,
-                  quote(text) + " has more than " + std::to_string(kMaxDigits) +
+                  quote_input(text) + " has more than " + std::to_string(kMaxDigits) +
                       " significant digits and does not fit",
                   at_column(k));
     }
