@@ -1,5 +1,7 @@
 #include "pipeline/app/importer.h"
 
+#include "pipeline/store/body_codec.h"
+
 #include "pipeline/app/master_data_repository.h"
 #include "pipeline/store/hash.h"
 
@@ -15,16 +17,18 @@ class MessageWriter {
                               const std::string& adapter) {
     auto st = tx_.prepare(
         "INSERT INTO messages (tenant, direction, route, adapter, source, content_hash, bytes, "
-        "byte_size, state, created_at, updated_at) VALUES (?1, 'in', ?2, ?3, ?4, ?5, ?6, ?7, "
-        "'received', ?8, ?8) RETURNING id");
+        "byte_size, state, created_at, updated_at, encoding, raw_size) VALUES (?1, 'in', ?2, ?3, "
+        "?4, ?5, ?6, ?7, 'received', ?8, ?8, ?9, ?10) RETURNING id");
     st->bind_text(1, req.tenant).bind_text(2, req.route);
     if (adapter.empty()) {
       st->bind_null(3);
     } else {
       st->bind_text(3, adapter);
     }
-    st->bind_text(4, req.source).bind_text(5, hash).bind_blob(6, std::string_view(req.bytes));
-    st->bind_int(7, static_cast<std::int64_t>(req.bytes.size())).bind_text(8, now_);
+    const store::EncodedBody body = store::encode_body(req.bytes);
+    st->bind_text(4, req.source).bind_text(5, hash).bind_blob(6, std::string_view(body.blob));
+    st->bind_int(7, static_cast<std::int64_t>(body.blob.size())).bind_text(8, now_);
+    st->bind_text(9, body.encoding).bind_int(10, body.raw_size);
     auto step = st->step();
     if (!step) return Unexpected(step.error());
     const std::int64_t id = st->column_int(0);

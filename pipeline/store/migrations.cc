@@ -207,9 +207,25 @@ CREATE TABLE items (
 CREATE INDEX items_by_aid_number ON items (tenant, aid_number) WHERE aid_number IS NOT NULL;
 )sql";
 
+
+// Message bodies are stored compressed (store/body_codec.h): `encoding` says
+// how, `raw_size` is the decoded length, and retention prunes a body to an
+// empty blob, setting `pruned_at`. Business keys become a duplicate check per
+// tenant, route and key for inbound messages; reprocessing may name another
+// destination.
+constexpr std::string_view kMigration0003 = R"sql(
+ALTER TABLE messages ADD COLUMN encoding TEXT NOT NULL DEFAULT 'identity'
+  CHECK (encoding IN ('identity', 'zlib'));
+ALTER TABLE messages ADD COLUMN raw_size INTEGER CHECK (raw_size >= 0);
+ALTER TABLE messages ADD COLUMN pruned_at TEXT
+  CHECK (pruned_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z');
+UPDATE messages SET raw_size = byte_size WHERE raw_size IS NULL;
+)sql";
+
 constexpr std::array kSqliteMigrations = {
     Migration{1, "message_store_and_outbox", kMigration0001},
     Migration{2, "master_data", kMigration0002},
+    Migration{3, "message_bodies", kMigration0003},
 };
 
 
