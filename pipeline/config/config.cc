@@ -205,7 +205,7 @@ Schema<RetentionConfig> retention_schema() {
             "messages older than this are deleted with their events and diagnostics");
   s.record_locations(&RetentionConfig::where);
   s.check([](const RetentionConfig& c, const KeyLocations& at, Reporter& r) {
-    if (!c.body_days && !c.metadata_days && at.has("route")) {
+    if (!at.has("body_days") && !at.has("metadata_days") && at.has("route")) {
       r.report(DiagCode::ConfigMissingKey,
                "retention for route '" + c.route + "' needs body_days or metadata_days",
                at.of("route"));

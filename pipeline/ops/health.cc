@@ -95,8 +95,9 @@ CheckResult check_folder_writable(const fs::path& dir, const std::string& what) 
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
     const int err = errno;
-    if (err == EROFS || err == EACCES || err == EPERM) {
-      return problem(name, name + " is read-only (" + std::strerror(err) + ")");
+    if (err == EROFS) return problem(name, name + " is read-only (read-only file system)");
+    if (err == EACCES || err == EPERM) {
+      return problem(name, name + " is read-only for carebridge (" + std::strerror(err) + ")");
     }
     if (err == ENOSPC || err == EDQUOT) return problem(name, name + " is full");
     return problem(name, name + " cannot be written: " + std::strerror(err));
