@@ -287,6 +287,15 @@ std::string Registry::render() const {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, entry] : families_) {
+    // A family without series is left out (nothing to say yet), so two
+    // registries rendered into one scrape only clash on names both use.
+    const bool empty = std::visit(
+        [](const auto& f) {
+          std::lock_guard series_lock(f->mutex_);
+          return f->series_.empty();
+        },
+        entry->family);
+    if (empty) continue;
     out += "# HELP " + name + " " + escape_help(entry->help) + "\n";
     switch (entry->type) {
       case MetricType::counter: {

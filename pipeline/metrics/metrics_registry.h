@@ -144,7 +144,8 @@ class Registry {
 
   /// The text exposition format: for each family "# HELP", "# TYPE", then one
   /// line per series (histograms: `_bucket{le="…"}` cumulative, `_sum`,
-  /// `_count`). Ends with a newline (empty when nothing is declared).
+  /// `_count`). Families without any series are left out. Ends with a
+  /// newline (empty when there is nothing to report).
   std::string render() const;
 
  private:

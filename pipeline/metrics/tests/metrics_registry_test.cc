@@ -73,6 +73,17 @@ TEST(MetricsRegistry, EscapesLabelValuesAndHelp) {
             "c_total{path=\"a\\\"b\\\\c\\nd\"} 1\n");
 }
 
+TEST(MetricsRegistry, FamiliesWithoutSeriesAreLeftOut) {
+  Registry r;
+  r.counter("unused_total", "Nothing yet.", {"route"});
+  EXPECT_EQ(r.render(), "");
+  r.counter("unused_total", "Nothing yet.", {"route"}).with({"dta"});
+  EXPECT_EQ(r.render(),
+            "# HELP unused_total Nothing yet.\n"
+            "# TYPE unused_total counter\n"
+            "unused_total{route=\"dta\"} 0\n");
+}
+
 TEST(MetricsRegistry, CountersIgnoreNegativeIncrements) {
   Registry r;
   auto& c = r.counter("c_total", "c").get();
