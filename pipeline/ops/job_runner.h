@@ -14,7 +14,8 @@
 //                                       .working_date = …, .filter = r.filter,
 //                                       .actor = r.actor})
 //   Backend::list_job_runs → runner.list_runs({.tenant = tenant, .limit = limit})
-//   (to_backend_run() in this header converts a record to http::JobRun fields.)
+//   (OpsService in ops_service.h does this wiring; to_http_job_run() there
+//   converts a record to http::JobRun.)
 //
 // One runner per store connection; not thread-safe (use it from the thread
 // that owns `db`).
