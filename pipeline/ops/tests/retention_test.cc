@@ -89,7 +89,14 @@ class RetentionTest : public ::testing::Test {
   std::unique_ptr<store::SqliteDatabase> db_;
 };
 
+TEST_F(RetentionTest, NewStoresFreePagesIncrementally) {
+  EXPECT_EQ(pragma(*db_, "auto_vacuum"), 2);
+}
+
 TEST_F(RetentionTest, PrunesOldFinalBodiesKeepsMetadataAndShrinksTheFile) {
+  // A store made before auto_vacuum was set: the first run switches it (VACUUM).
+  ASSERT_TRUE(db_->exec("PRAGMA auto_vacuum = NONE; VACUUM"));
+  ASSERT_EQ(pragma(*db_, "auto_vacuum"), 0);
   ASSERT_TRUE(db_->transaction([&](store::Transaction&) -> Result<void> {
     for (int i = 0; i < 150; ++i) message("dta", "delivered", noise(16384, i), "2026-01-05T10:00:00.000Z");
     return {};
