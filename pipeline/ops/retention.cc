@@ -230,14 +230,16 @@ Result<void> delete_metadata(store::Database& db, const std::string& route,
                              const RetentionRule& rule, store::Timestamp now,
                              const RetentionOptions& o, RetentionReport& report) {
   const std::string before = cutoff(now, *rule.metadata_days);
+  std::int64_t after_id = 0;  // each batch continues where the last one ended
   for (;;) {
     auto select = db.prepare(
-        "SELECT id FROM messages WHERE route = ?1 AND (?2 = '' OR tenant = ?2) AND " +
+        "SELECT id FROM messages WHERE route = ?1 AND (?2 = '' OR tenant = ?2) AND id > ?5 AND " +
         eligible("?3") + " ORDER BY id LIMIT ?4");
     select->bind_text(1, route)
         .bind_text(2, o.tenant)
         .bind_text(3, before)
-        .bind_int(4, o.batch_size > 0 ? o.batch_size : 500);
+        .bind_int(4, o.batch_size > 0 ? o.batch_size : 500)
+        .bind_int(5, after_id);
     std::vector<std::int64_t> ids;
     for (;;) {
       auto s = select->step();
@@ -247,6 +249,7 @@ Result<void> delete_metadata(store::Database& db, const std::string& route,
     }
     select.reset();
     if (ids.empty()) return {};
+    after_id = ids.back();
     auto tx = db.transaction([&](store::Transaction&) -> Result<void> {
       auto outbox = db.prepare(
           "DELETE FROM outbox WHERE message_id = ?1 AND state IN ('done', 'failed')");

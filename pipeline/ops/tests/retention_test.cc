@@ -229,6 +229,20 @@ TEST_F(RetentionTest, DeletesOldMetadataWithEventsAndFinishedOutboxRows) {
   EXPECT_EQ(count(*db_, "SELECT count(*) FROM messages WHERE id = " + std::to_string(young_id)), 1);
 }
 
+TEST_F(RetentionTest, WorksInBatchesPastMessagesThatMustStay) {
+  const auto in_work = message("dta", "failed", "a", "2025-01-05T10:00:00.000Z");
+  for (const char* body : {"b", "c", "d"}) message("dta", "dead", body, "2025-01-05T10:00:00.000Z");
+  std::vector<RetentionRule> rules{{"dta", 30, std::nullopt, 365}};
+  RetentionOptions o;
+  o.batch_size = 1;
+  auto r = run_retention(*db_, rules, ts(2026, 3, 14), o);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->bodies_pruned, 3);
+  EXPECT_EQ(r->messages_deleted, 3);
+  EXPECT_EQ(count(*db_, "SELECT count(*) FROM messages"), 1);
+  EXPECT_EQ(count(*db_, "SELECT id FROM messages"), in_work);
+}
+
 TEST_F(RetentionTest, ARouteRuleOverridesTheWildcardAndRoutesWithoutRulesAreKept) {
   const auto a = message("dta", "delivered", noise(300, 1), "2026-02-01T00:00:00.000Z");
   const auto b = message("json", "delivered", noise(300, 2), "2026-02-01T00:00:00.000Z");
