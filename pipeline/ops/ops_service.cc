@@ -122,10 +122,12 @@ void OpsService::loop() {
       std::lock_guard lock(stop_mutex_);
       if (stopping_) return;
     }
+    std::vector<TickRun> ran;
     {
       std::lock_guard lock(db_mutex_);
-      scheduler_->tick();
+      ran = scheduler_->tick();
     }
+    if (options_.after_tick) options_.after_tick(ran);
     const auto now = options_.now();
     if (now >= next_health) {
       run_health();

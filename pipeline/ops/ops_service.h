@@ -58,6 +58,8 @@ struct OpsServiceOptions {
   /// How often the thread runs the health checks, and the longest it sleeps.
   std::chrono::milliseconds health_interval{std::chrono::seconds(10)};
   std::chrono::milliseconds max_sleep{std::chrono::seconds(30)};
+  /// Called on the service's thread after each scheduler tick (tests, logging).
+  std::function<void(const std::vector<TickRun>&)> after_tick;
   /// Injected free-space probe for tests (default statvfs).
   std::function<std::optional<std::uint64_t>(const std::filesystem::path&)> free_bytes;
 };

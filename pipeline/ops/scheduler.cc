@@ -1,6 +1,7 @@
 #include "pipeline/ops/scheduler.h"
 
 #include <algorithm>
+#include <ctime>
 #include <stdexcept>
 
 #include "pipeline/config/config.h"
@@ -31,6 +32,15 @@ LocalMinutes utc_local(store::Timestamp t) {
 }
 
 }  // namespace
+
+LocalMinutes system_local_time(store::Timestamp t) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  const std::time_t tt = static_cast<std::time_t>(secs.time_since_epoch().count());
+  std::tm tm{};
+  if (::localtime_r(&tt, &tm) == nullptr) return utc_local(t);
+  return LocalMinutes{std::chrono::floor<minutes>(secs.time_since_epoch()) +
+                      std::chrono::duration_cast<minutes>(std::chrono::seconds(tm.tm_gmtoff))};
+}
 
 cb::Expected<std::vector<ScheduledJob>, Diagnostics> Scheduler::entries_from_config(
     const config::Config& config, const JobRegistry& jobs) {

@@ -77,6 +77,11 @@ struct SchedulerStatus {
   std::optional<store::Timestamp> tick_started;
 };
 
+/// Civil time of an instant in the process's time zone (the TZ environment
+/// variable, else /etc/localtime), via localtime_r — for Scheduler::Options
+/// in the daemon: `{.now = clock, .to_local = ops::system_local_time}`.
+LocalMinutes system_local_time(store::Timestamp t);
+
 class Scheduler {
  public:
   struct Options {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "pipeline/config/config.h"
 #include "pipeline/metrics/pipeline_metrics.h"
 #include "pipeline/ops/tests/ops_test_support.h"
@@ -107,6 +109,31 @@ TEST_F(OpsServiceTest, TheApiRunsJobsAndListsRunsPerTenant) {
   auto all = s->list_runs("", 10);
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 2u);
+}
+
+TEST_F(OpsServiceTest, TheThreadRunsDueJobs) {
+  auto cfg = load(kNightly);
+  std::promise<std::vector<TickRun>> first_tick;
+  bool reported = false;
+  OpsServiceOptions o;
+  o.now = clock_;
+  o.after_tick = [&](const std::vector<TickRun>& ran) {
+    if (!reported) {
+      reported = true;
+      first_tick.set_value(ran);
+    }
+  };
+  auto s = OpsService::create(cfg, open_store(), nullptr, o);  // created at 01:00
+  ASSERT_TRUE(s);
+  clock_.set(ts(2026, 3, 14, 2, 0));
+  ASSERT_TRUE((*s)->start());
+  auto ticked = first_tick.get_future();
+  ASSERT_EQ(ticked.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const auto ran = ticked.get();
+  (*s)->stop();
+  ASSERT_EQ(ran.size(), 1u);
+  EXPECT_EQ(ran[0].result->record.state, "succeeded");
+  EXPECT_EQ(ran[0].result->record.actor, "scheduler:nightly");
 }
 
 TEST_F(OpsServiceTest, UnknownJobsInTheConfigAreRefused) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
+
 #include "pipeline/config/config.h"
 #include "pipeline/ops/builtin_jobs.h"
 #include "pipeline/ops/tests/ops_test_support.h"
@@ -166,6 +169,28 @@ TEST_F(SchedulerTest, LocalTimeZoneShiftsTheFires) {
   EXPECT_EQ(store::format_timestamp(*s.next_fire_instant()), "2026-03-14T01:00:00.000Z");
   clock_.set(ts(2026, 3, 14, 1, 0));
   EXPECT_EQ(s.tick().size(), 1u);
+}
+
+TEST(SystemLocalTime, FollowsTheProcessTimeZoneAcrossDaylightSaving) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  ::setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);  // Central Europe, no tzdata needed
+  ::tzset();
+  auto text = [](LocalMinutes m) {
+    const auto day = std::chrono::floor<std::chrono::days>(m);
+    const auto mins = (m - day).count();
+    return Date::from_days(static_cast<std::int32_t>(day.time_since_epoch().count())).to_string() +
+           " " + std::to_string(mins / 60) + ":" + std::to_string(mins % 60);
+  };
+  EXPECT_EQ(text(system_local_time(ts(2026, 1, 15, 1, 0))), "2026-01-15 2:0");   // CET, +1
+  EXPECT_EQ(text(system_local_time(ts(2026, 7, 15, 0, 30))), "2026-07-15 2:30");  // CEST, +2
+  EXPECT_EQ(text(system_local_time(ts(2026, 3, 31, 23, 0))), "2026-04-01 1:0");  // the next day
+  if (old) {
+    ::setenv("TZ", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
 }
 
 TEST_F(SchedulerTest, StatusShowsTheLastTick) {
