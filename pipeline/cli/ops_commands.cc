@@ -48,7 +48,7 @@ std::optional<int> load_ops_config(const GlobalOptions& g, const std::string& da
   if (date_text.empty()) date_text = g.working_date;
   if (date_text.empty() && s.config.working_date) date_text = *s.config.working_date;
   if (date_text.empty()) {
-    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    const auto today = std::chrono::floor<std::chrono::days>(ops::system_local_time(wall_clock()));
     s.working_date = Date::from_days(static_cast<std::int32_t>(today.time_since_epoch().count()));
   } else {
     auto d = Date::parse(date_text);
@@ -231,8 +231,8 @@ int jobs_available(const GlobalOptions& global, std::ostream& out, std::ostream&
     return kUsage;
   }
   ops::JobRunner runner(*s.db, jobs, wall_clock);
-  ops::Scheduler scheduler(runner, *entries, {wall_clock, {}});
-  out << "[[jobs]] entries (times in UTC):\n";
+  ops::Scheduler scheduler(runner, *entries, {wall_clock, ops::system_local_time});
+  out << "[[jobs]] entries (local time):\n";
   for (const auto& e : scheduler.entries()) {
     out << "  " << std::left << std::setw(22) << e.name << std::setw(14) << e.job << std::setw(16)
         << ("\"" + e.schedule.text() + "\"");
@@ -240,8 +240,7 @@ int jobs_available(const GlobalOptions& global, std::ostream& out, std::ostream&
       out << "disabled\n";
       continue;
     }
-    const auto now_local = std::chrono::local_time<std::chrono::minutes>{
-        std::chrono::floor<std::chrono::minutes>(wall_clock().time_since_epoch())};
+    const auto now_local = ops::system_local_time(wall_clock());
     if (auto next = e.schedule.next_after(now_local)) {
       const auto day = std::chrono::floor<std::chrono::days>(*next);
       const auto mins = (*next - day).count();

@@ -13,7 +13,7 @@ namespace cb::cli {
 
 struct RunJobArgs {
   std::string job;     // a registered job, or the name of a [[jobs]] entry
-  std::string date;    // working date; default: --working-date, the config's, or today (UTC)
+  std::string date;    // working date; default: --working-date, the config's, or today (local time)
   std::string tenant;  // default: the entry's, else all tenants
   std::string filter;  // default: the entry's, else none
   bool tenant_set = false;

@@ -6,8 +6,8 @@
 //   metrics::Registry registry;
 //   metrics::PipelineMetrics metrics(registry);
 //   auto ops = ops::OpsService::create(config, open_connection(), &metrics,
-//                                      {.now = clock, .output_folders = outputs,
-//                                       .intake_folders = intakes});
+//                                      {.now = clock, .to_local = ops::system_local_time,
+//                                       .output_folders = outputs, .intake_folders = intakes});
 //   if (!ops) → print the diagnostics (file:line), refuse to start
 //   (*ops)->start();                                   // recover, then tick + health loop
 //   backend.set_job_runner([&](const http::JobRequest& r) { return (*ops)->run_job(r); });
@@ -50,7 +50,8 @@ namespace cb::ops {
 struct OpsServiceOptions {
   /// The clock (required). Tests pass a manual one and call step().
   std::function<store::Timestamp()> now;
-  /// Civil time for cron schedules; default UTC.
+  /// Civil time for cron schedules; default UTC. The daemon passes
+  /// ops::system_local_time (the process's TZ).
   std::function<LocalMinutes(store::Timestamp)> to_local;
   /// Folders checked for writability and free disk space.
   std::vector<std::filesystem::path> output_folders;
