@@ -141,10 +141,15 @@ Result<void> set_requirement_status(Workspace& ws, const StatusChangeInput& in, 
   const std::string from = target.status;
   const std::string code = target.code;
   apply(target, in.status, in.reason);
+  // Chained requirements are sent together: they follow a change into an
+  // "awaiting answer" status (sent), never an answer.
+  const StatusTemplateEntry* to_entry = st->find(in.status);
+  const bool sending = to_entry->status_class == StatusClass::awaiting_answer;
   for (auto& r : p->requirements) {
-    if (&r == &target || r.chained_with != code || r.status != from) continue;
+    if (!sending || &r == &target || r.chained_with != code || r.status != from) continue;
     const StatusTemplate* rt = find_status_template(ws, r.status_template);
-    if (rt == nullptr || rt->find(in.status) == nullptr) continue;
+    const StatusTemplateEntry* re = rt ? rt->find(in.status) : nullptr;
+    if (re == nullptr || re->status_class != StatusClass::awaiting_answer) continue;
     apply(r, in.status, "chained with " + code);
   }
   for (const auto& e : events) ws.notify_requirement_status(e);

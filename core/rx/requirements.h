@@ -50,7 +50,8 @@ struct StatusChangeInput {
 
 /// Sets a requirement's status and records the history row. Requirements
 /// chained with it (`chained_with` = its code) that stood in the same status
-/// follow it. A prescription (VO) reaching Info OK sets the period's
+/// follow it when it is sent (a status of class awaiting_answer): chained
+/// requirements are sent together, but answered each on its own. A prescription (VO) reaching Info OK sets the period's
 /// prescription date when still empty. Every change is passed to the
 /// workspace's status-change observers. DOM010/DOM011/DOM016/DOM017 on
 /// unknown case, period, requirement or status.
