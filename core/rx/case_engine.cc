@@ -301,7 +301,7 @@ Result<std::string> create_case(Workspace& ws, const CreateCaseInput& in, Date w
 
   // Commit: case number, case, plan lines, serial cards.
   Case kase;
-  kase.no = ws.next_number(ws.cases, kCasePrefix);
+  kase.no = ws.next_number(ws.cases, kCasePrefix, kCaseNumberWidth);
   kase.patient_id = patient->id;
   kase.case_type = c->case_type;
   kase.payer_id = payer_id;

@@ -292,7 +292,7 @@ TEST_F(CaseTest, TherapyEndRemovesOpenSchedulesAfterIt) {
   Schedule& june = plan->lines[0].schedules[3];
   ASSERT_EQ(june.planned_date, d("2026-06-01"));
   june.document_type = "order";
-  june.document_no = "VA000009";
+  june.document_no = "VA00000009";
   EXPECT_EQ(set_therapy_end(ws, *no, 1, d("2026-02-01"), d("2026-05-20")).error().code,
             DiagCode::DomTherapyEndBeforeStart);
   ASSERT_TRUE(set_therapy_end(ws, *no, 1, d("2026-05-20"), d("2026-05-20")).has_value());

@@ -112,21 +112,21 @@ TEST_F(PlanTest, CallOffWithALeadTimeOfFiveDays) {
   // The March schedule is due at once; April's (2026-04-01) on 2026-03-27.
   auto r = call_off_orders(ws, d("2026-03-14"));
   ASSERT_EQ(r.orders.size(), 1U);
-  EXPECT_EQ(r.orders[0], "VA000001");
+  EXPECT_EQ(r.orders[0], "VA00000001");
   EXPECT_EQ(r.lines_called_off, 1U);
   r = call_off_orders(ws, d("2026-03-26"));
   EXPECT_TRUE(r.orders.empty());
   r = call_off_orders(ws, d("2026-03-27"));
   ASSERT_EQ(r.orders.size(), 1U);
-  EXPECT_EQ(r.orders[0], "VA000002");
-  const SalesOrder* o = ws.sales_orders.find("VA000002");
+  EXPECT_EQ(r.orders[0], "VA00000002");
+  const SalesOrder* o = ws.sales_orders.find("VA00000002");
   ASSERT_EQ(o->lines.size(), 1U);
   EXPECT_EQ(o->lines[0].planned_date, d("2026-04-01"));
   EXPECT_EQ(o->lines[0].schedule_no, 2);
   EXPECT_EQ(o->order_type, "LIEFERPL");
   const Schedule& april = line().schedules[1];
   EXPECT_EQ(april.status, ScheduleStatus::fixed);
-  EXPECT_EQ(april.document_no, "VA000002");
+  EXPECT_EQ(april.document_no, "VA00000002");
   EXPECT_EQ(line().next_call_off, d("2026-04-26"));  // May schedule minus 5 days
   EXPECT_EQ(line().quantity_in_order, Decimal::from_int(60));
 }
@@ -139,9 +139,9 @@ TEST_F(PlanTest, CallOffGroupsPerPatientAndSkipsBlocked) {
   auto r = call_off_orders(ws, d("2026-03-14"));
   // P1: stoma only (the purchase waits for VO/KV); P3: stoma.
   ASSERT_EQ(r.orders.size(), 2U);
-  EXPECT_EQ(ws.sales_orders.find("VA000001")->patient_id, "P1");
-  EXPECT_EQ(ws.sales_orders.find("VA000001")->lines.size(), 1U);
-  EXPECT_EQ(ws.sales_orders.find("VA000002")->patient_id, "P3");
+  EXPECT_EQ(ws.sales_orders.find("VA00000001")->patient_id, "P1");
+  EXPECT_EQ(ws.sales_orders.find("VA00000001")->lines.size(), 1U);
+  EXPECT_EQ(ws.sales_orders.find("VA00000002")->patient_id, "P3");
   ASSERT_EQ(r.blocked.size(), 1U);
   EXPECT_EQ(r.blocked[0].line_no, 20000);
   info_ok(k1);
@@ -186,7 +186,7 @@ TEST_F(PlanTest, ResetToOpenKeepsManualAndDocumentedSchedules) {
   const DeliveryLine& l = line();
   EXPECT_EQ(l.status, PlanLineStatus::open);
   ASSERT_EQ(l.schedules.size(), 2U);
-  EXPECT_EQ(l.schedules[0].document_no, "VA000001");
+  EXPECT_EQ(l.schedules[0].document_no, "VA00000001");
   EXPECT_TRUE(l.schedules[1].manual);
   // Released again: numbering continues, never reuses deleted numbers.
   ASSERT_TRUE(release_line(ws, "P1", 10000, d("2026-03-14")));
@@ -250,7 +250,7 @@ TEST_F(PlanTest, PostDeliveryMakesTheDeliveryProof) {
   note.no = "LS-1";
   note.patient_id = "P1";
   note.date = d("2026-03-18");
-  note.lines = {{10000, "VA000001", 10000, "ROLL-1", "", "SN-1", Decimal::from_int(1), "ST"}};
+  note.lines = {{10000, "VA00000001", 10000, "ROLL-1", "", "SN-1", Decimal::from_int(1), "ST"}};
   ASSERT_TRUE(post_delivery(ws, note).has_value());
   const Schedule& s = line().schedules[0];
   EXPECT_EQ(s.status, ScheduleStatus::delivery);
