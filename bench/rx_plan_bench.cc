@@ -9,7 +9,9 @@
 #include <sys/resource.h>
 
 #include <cstdint>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -111,58 +113,76 @@ void add_contracts(Workspace& ws) {
   }
 }
 
+/// Adds patients [first, first + count) with their cases; each patient's data
+/// depends only on its index, so chunks and the whole set agree.
+std::size_t add_patients(Workspace& ws, int first, int count) {
+  const Date working = day("2026-03-14");
+  std::size_t cases = 0;
+  for (int i = first; i < first + count; ++i) {
+    Lcg rng;
+    rng.s += static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL;
+    char id[16];
+    std::snprintf(id, sizeof id, "P%06d", i);
+    const std::string ins = insurer_id(static_cast<int>(rng.next() % kInsurers));
+    cb::Party p;
+    p.id = id;
+    p.own_roles = {"VS-GK"};
+    p.assigned_roles = {{"KK-KV", ins, std::nullopt, std::nullopt},
+                        {"KK-AB", ins, std::nullopt, std::nullopt}};
+    p.birth_date = Date::from_days(-static_cast<std::int32_t>(rng.next() % 30000));
+    p.address = cb::Address{"", std::to_string(10000 + rng.next() % 89999), "", "DE"};
+    ws.parties.put(p.id, p);
+    const int n = 1 + static_cast<int>(rng.next() % 3);
+    for (int k = 0; k < n; ++k) {
+      const bool flat = (rng.next() % 2) == 0;
+      CreateCaseInput in;
+      in.patient_id = id;
+      in.contract_no = ins + (flat ? "-C0" : "-C2");
+      if (flat) {
+        in.lines = {{10000, (rng.next() % 2) ? "BAG-A" : "BAG-B", "", std::nullopt, ""}};
+      } else {
+        in.lines = {{10000, "", "", std::nullopt, ""}};
+      }
+      auto no = create_case(ws, in, working);
+      if (!no) std::abort();
+      ++cases;
+      if (!flat && rng.next() % 3 != 0) {  // two thirds of purchases are approved
+        for (const char* code : {"VO", "KV"}) {
+          if (!set_requirement_status(ws, {*no, 1, code, 0, "20", "bench", ""}, working)) {
+            std::abort();
+          }
+        }
+      }
+      // Periods count as released; their lines are released by the benchmark.
+      ws.cases.edit(*no)->periods[0].status = PeriodStatus::released;
+    }
+  }
+  return cases;
+}
+
+std::size_t release_all(Workspace& ws) {
+  std::size_t released = 0;
+  for (const auto& [patient, plan] : ws.plans) {
+    for (const auto& l : plan.lines) {
+      if (l.status != PlanLineStatus::open) continue;
+      if (release_line(ws, patient, l.line_no, day("2026-03-14"))) ++released;
+    }
+  }
+  return released;
+}
+
 /// The shared data set, built once.
 struct DataSet {
   Workspace ws;
   std::size_t cases = 0;
-  double generate_seconds = 0;
 };
 
 DataSet& data() {
   static std::unique_ptr<DataSet> ds = [] {
     auto d = std::make_unique<DataSet>();
-    Workspace& ws = d->ws;
-    add_contracts(ws);
-    Lcg rng;
-    const Date working = day("2026-03-14");
-    for (int i = 0; i < kPatients; ++i) {
-      char id[16];
-      std::snprintf(id, sizeof id, "P%06d", i);
-      const std::string ins = insurer_id(static_cast<int>(rng.next() % kInsurers));
-      cb::Party p;
-      p.id = id;
-      p.own_roles = {"VS-GK"};
-      p.assigned_roles = {{"KK-KV", ins, std::nullopt, std::nullopt},
-                          {"KK-AB", ins, std::nullopt, std::nullopt}};
-      p.birth_date = Date::from_days(-static_cast<std::int32_t>(rng.next() % 30000));
-      p.address = cb::Address{"", std::to_string(10000 + rng.next() % 89999), "", "DE"};
-      ws.parties.put(p.id, p);
-      const int n = 1 + static_cast<int>(rng.next() % 3);
-      for (int k = 0; k < n; ++k) {
-        const bool flat = (rng.next() % 2) == 0;
-        CreateCaseInput in;
-        in.patient_id = id;
-        in.contract_no = ins + (flat ? "-C0" : "-C2");
-        if (flat) {
-          in.lines = {{10000, (rng.next() % 2) ? "BAG-A" : "BAG-B", "", std::nullopt, ""}};
-        } else {
-          in.lines = {{10000, "", "", std::nullopt, ""}};
-        }
-        auto no = create_case(ws, in, working);
-        if (!no) std::abort();
-        ++d->cases;
-        if (!flat && rng.next() % 3 != 0) {  // two thirds of purchases are approved
-          for (const char* code : {"VO", "KV"}) {
-            if (!set_requirement_status(ws, {*no, 1, code, 0, "20", "bench", ""}, working)) {
-              std::abort();
-            }
-          }
-        }
-        // Periods are released by the release benchmark.
-        ws.cases.edit(*no)->periods[0].status = PeriodStatus::released;
-      }
-    }
-    ws.clear_changes();
+    add_contracts(d->ws);
+    d->cases = add_patients(d->ws, 0, kPatients);
+    d->ws.clear_changes();
     return d;
   }();
   return *ds;
@@ -202,14 +222,7 @@ BENCHMARK(BM_ContractSearch)->Unit(benchmark::kMicrosecond);
 void BM_ReleaseAllLines(benchmark::State& state) {
   Workspace& ws = data().ws;
   std::size_t released = 0;
-  for (auto _ : state) {
-    for (const auto& [patient, plan] : ws.plans) {
-      for (const auto& l : plan.lines) {
-        if (l.status != PlanLineStatus::open) continue;
-        if (release_line(ws, patient, l.line_no, day("2026-03-14"))) ++released;
-      }
-    }
-  }
+  for (auto _ : state) released = release_all(ws);
   state.counters["lines"] = static_cast<double>(released);
   add_counters(state);
 }
@@ -237,6 +250,49 @@ void BM_CallOff(benchmark::State& state) {
   add_counters(state);
 }
 BENCHMARK(BM_CallOff)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+/// The same daily run in chunks of RX_BENCH_CHUNK patients (default 10,000),
+/// each in a fresh workspace, as a job reading from the store would do it:
+/// load a chunk, run, persist the changes, drop it. Run it alone
+/// (--benchmark_filter=Chunked) so that max RSS is the chunked peak.
+void BM_Chunked(benchmark::State& state) {
+  int chunk = 10000;
+  if (const char* e = std::getenv("RX_BENCH_CHUNK")) chunk = std::max(1000, std::atoi(e));
+  double release_s = 0, update_s = 0, calloff_s = 0;
+  std::size_t cases = 0, orders = 0, created = 0;
+  for (auto _ : state) {
+    for (int first = 0; first < kPatients; first += chunk) {
+      auto ws = std::make_unique<Workspace>();
+      add_contracts(*ws);
+      cases += add_patients(*ws, first, std::min(chunk, kPatients - first));
+      double t = cpu_seconds();
+      release_all(*ws);
+      release_s += cpu_seconds() - t;
+      t = cpu_seconds();
+      created += plan_update(*ws, day("2026-04-01")).schedules_created;
+      update_s += cpu_seconds() - t;
+      t = cpu_seconds();
+      orders += call_off_orders(*ws, day("2026-04-01")).orders.size();
+      calloff_s += cpu_seconds() - t;
+    }
+  }
+  state.counters["chunk"] = chunk;
+  state.counters["cases"] = static_cast<double>(cases);
+  state.counters["created"] = static_cast<double>(created);
+  state.counters["orders"] = static_cast<double>(orders);
+  state.counters["release_cpu_s"] = release_s;
+  state.counters["plan_update_cpu_s"] = update_s;
+  state.counters["call_off_cpu_s"] = calloff_s;
+  state.counters["max_rss_MiB"] = max_rss_mib();
+}
+BENCHMARK(BM_Chunked)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
