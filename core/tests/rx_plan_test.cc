@@ -325,3 +325,20 @@ TEST_F(PlanTest, TherapyEndSchedulesNotRecreatedByPlanUpdate) {
 
 }  // namespace
 }  // namespace cb::rx
+
+namespace cb::rx {
+namespace {
+
+TEST_F(PlanTest, PlanUpdateEndsFinishedLines) {
+  ws.contracts.edit("P-STOMA")->versions[0].periods[0].case_duration = f("2M");
+  const std::string c = stoma(d("2026-03-14"));  // 2026-03-01 .. 2026-04-30
+  ASSERT_TRUE(release_period(ws, c, 1, d("2026-03-14")));
+  ASSERT_EQ(line().schedules.size(), 2U);
+  ASSERT_EQ(call_off_orders(ws, d("2026-04-01")).lines_called_off, 2U);
+  EXPECT_EQ(plan_update(ws, d("2026-05-01")).lines_ended, 1U);
+  EXPECT_EQ(line().status, PlanLineStatus::ended);
+  EXPECT_EQ(reset_line(ws, "P1", 10000).error().code, DiagCode::DomPlanLineStatus);
+}
+
+}  // namespace
+}  // namespace cb::rx

@@ -98,7 +98,7 @@ TEST(RxDiag, DomCodesAreInTheCatalogue) {
   DiagCode c{};
   ASSERT_TRUE(code_from_id("DOM001", c));
   EXPECT_EQ(c, DiagCode::DomContractNotFound);
-  EXPECT_EQ(code_id(DiagCode::DomPlanLineNoItem), "DOM033");
+  EXPECT_EQ(code_id(DiagCode::DomPoolQueryMissing), "DOM031");
 }
 
 }  // namespace
