@@ -222,10 +222,47 @@ ALTER TABLE messages ADD COLUMN pruned_at TEXT
 UPDATE messages SET raw_size = byte_size WHERE raw_size IS NULL;
 )sql";
 
+
+// The supply side of the domain core (issue 3, rx): contracts, master-data
+// extensions, cases with their periods and requirements, delivery plans, sales
+// orders and delivery notes. Each aggregate is one row: the key columns that
+// queries filter on, and the aggregate itself as its canonical JSON document
+// (adapters/canonical_json), so that the model can grow without a migration per
+// field. Application-log entries (Anwendungsprotokoll) are aggregates too
+// (kind app_log); job runs are plain rows. Self-contained: no other migration
+// refers to these tables.
+constexpr std::string_view kMigrationRx = R"sql(
+CREATE TABLE rx_aggregates (
+  tenant            TEXT    NOT NULL CHECK (tenant <> ''),
+  kind              TEXT    NOT NULL CHECK (kind <> ''),  -- contract, case, delivery_plan, resource …
+  key               TEXT    NOT NULL CHECK (key <> ''),
+  patient_id        TEXT,   -- cases, plans, orders, delivery notes: the patient's party id
+  status            TEXT    NOT NULL DEFAULT '',
+  body              TEXT    NOT NULL CHECK (json_valid(body)),
+  revision          INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
+  source_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+  updated_at        TEXT    NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  PRIMARY KEY (tenant, kind, key)
+) STRICT;
+CREATE INDEX rx_aggregates_by_patient ON rx_aggregates (tenant, patient_id, kind)
+  WHERE patient_id IS NOT NULL;
+
+-- One row per job run (plan update, call-off …) with its counts.
+CREATE TABLE rx_job_runs (
+  id           INTEGER PRIMARY KEY,
+  tenant       TEXT    NOT NULL CHECK (tenant <> ''),
+  job          TEXT    NOT NULL CHECK (job <> ''),
+  working_date TEXT    NOT NULL CHECK (working_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  counts       TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(counts)),
+  created_at   TEXT    NOT NULL
+) STRICT;
+)sql";
+
 constexpr std::array kSqliteMigrations = {
     Migration{1, "message_store_and_outbox", kMigration0001},
     Migration{2, "master_data", kMigration0002},
     Migration{3, "message_bodies", kMigration0003},
+    Migration{4, "rx_supply_side", kMigrationRx},
 };
 
 
