@@ -5,7 +5,7 @@
 namespace cb::rx {
 
 int DeliveryLine::last_schedule_no() const {
-  int n = 0;
+  int n = last_schedule_no_used;
   for (const auto& s : schedules) n = std::max(n, s.no);
   return n;
 }

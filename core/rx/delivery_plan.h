@@ -65,11 +65,12 @@ struct DeliveryLine {
   std::optional<Date> last_delivery;
   std::optional<Date> next_call_off;
   std::optional<Date> planned_until;  // the horizon the schedules were built to
+  int last_schedule_no_used = 0;      // schedule numbers are never reused
   bool exchanged = false;
   ExtraFields extra_fields;
   std::vector<Schedule> schedules;
 
-  /// The highest schedule number used so far (0 when none).
+  /// The highest schedule number used so far, deleted ones included (0 when none).
   int last_schedule_no() const;
   friend bool operator==(const DeliveryLine&, const DeliveryLine&) = default;
 };
