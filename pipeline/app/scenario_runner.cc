@@ -139,10 +139,13 @@ Result<ScenarioRun::Imported> ScenarioRun::import_bytes(const std::string& bytes
   req.source = source;
   req.actor = "scenario";
   req.bytes = bytes;
+  req.working_date = working_date_;
   const std::string at = now();
   auto r = import_message(db_, registry_, req, [&] { return at; });
   if (!r) return Unexpected(r.error());
-  return Imported{r->state, r->diagnostics};
+  // Case requests are named by their ref in later steps.
+  for (const auto& [ref, no] : r->cases) names_["case:" + ref] = no;
+  return Imported{r->state, r->diagnostics, r->cases};
 }
 
 std::string ScenarioRun::resolve(const std::string& path) const {

@@ -68,6 +68,7 @@ class ScenarioRun {
   struct Imported {
     std::string state;
     Diagnostics diagnostics;
+    std::map<std::string, std::string> cases;  // case request ref → case number
   };
   Result<Imported> import_bytes(const std::string& bytes, const std::string& source);
 
