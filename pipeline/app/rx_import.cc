@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/rx/case_engine.h"
+#include "core/rx/contract_search.h"
 #include "core/rx/ids.h"
 #include "core/rx/plan_engine.h"
 #include "core/rx/requirements.h"
@@ -120,6 +121,35 @@ Result<std::string> apply_case_request(rx::Workspace& ws, const CaseRequest& req
       }
     }
     if (in.version_no == 0) in.version_no = 1;
+  }
+  // No case without a valid contract: the contract search must offer it.
+  {
+    rx::ContractSearchInput search;
+    search.case_type = req.case_type;
+    search.period_code = req.period;
+    search.partner_debtor = req.payer;
+    search.patient_id = req.patient;
+    search.show_general = true;
+    search.search_date = date;
+    if (const auto* patient = ws.parties.find(req.patient)) {
+      search.private_patient = patient->has_role("VS-PK");
+    }
+    if (const auto* c = ws.contracts.find(req.contract)) {
+      if (const auto* v = c->find_version(in.version_no)) search.billing_debtor = v->billing_debtor_override;
+      if (c->plan_type == rx::PlanType::reuse) search.plan_type = rx::PlanType::reuse;
+    }
+    auto hits = rx::search_contracts(ws, search, date);
+    if (!hits) return Unexpected(hits.error());
+    bool offered = false;
+    for (const auto& h : *hits) offered = offered || (h.contract_no == req.contract && h.version_no == in.version_no);
+    if (!offered) {
+      return fail(DiagCode::DomNoContractFound,
+                  "contract " + req.contract + " version " + std::to_string(in.version_no) +
+                      " period " + req.period + " is not offered for patient " + req.patient +
+                      " on " + date.to_string() +
+                      " (released, active, valid, case type, payer, age, postal code and extra "
+                      "fields must match)");
+    }
   }
   for (const auto& l : req.lines) {
     rx::LineSelection s;
