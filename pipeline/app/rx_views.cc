@@ -121,8 +121,11 @@ std::string render_plan(const rx::Workspace& ws, std::string_view patient_id,
     o << "\nline " << l.line_no << "  case " << l.case_no << "/" << l.period_no << "  item "
       << l.item_no << (l.serial_no.empty() ? "" : " serial " + l.serial_no) << "  qty "
       << l.quantity.to_string() << " " << l.unit << "\n";
-    o << "  " << rx::to_text(l.status) << (l.manual_change ? " (manual)" : "") << ", "
-      << rx::to_text(l.delivery_type) << " every " << formula_or_dash(l.interval) << ", "
+    std::string how = l.delivery_type == rx::DeliveryType::none
+                          ? std::string("single delivery")
+                          : std::string(rx::to_text(l.delivery_type));
+    if (l.interval) how += " every " + l.interval->to_string();
+    o << "  " << rx::to_text(l.status) << (l.manual_change ? " (manual)" : "") << ", " << how << ", "
       << l.start.to_string() << " – " << date_or_dash(l.end) << ", planned until "
       << date_or_dash(l.planned_until) << "; " << lights << "\n";
     if (l.schedules.empty()) {

@@ -20,6 +20,7 @@
 #include "pipeline/app/rx_repository.h"
 #include "pipeline/app/rx_views.h"
 #include "pipeline/app/scenario_runner.h"
+#include "core/rx/requirements.h"
 #include "pipeline/cli/tools.h"
 #include "pipeline/config/config.h"
 #include "pipeline/log/log.h"
@@ -293,7 +294,49 @@ int demo(const GlobalOptions& global, bool fresh, const std::string& fixtures_op
   }
   out << "\n";
 
-  // 5. Summary.
+  // 5. Supply (issue 3): today's plan update and call-off, then the demo patient's cases and plan.
+  out << "5. supply: delivery plans on " << s.working_date.to_string() << "\n";
+  for (const auto& job : app::rx_jobs()) {
+    auto r = job.run(*s.db, tenant, s.working_date, wall_clock_timestamp);
+    if (!r) {
+      err << r.error().to_string() << "\n";
+      return kUsage;
+    }
+    std::istringstream lines(r->log);
+    for (std::string line; std::getline(lines, line);) out << "   " << line << "\n";
+  }
+  rx::Workspace ws;
+  if (auto ok = app::load_rx_workspace(*s.db, tenant, ws); !ok) {
+    err << ok.error().to_string() << "\n";
+    return kUsage;
+  }
+  std::size_t blocked_cases = 0, released_cases = 0;
+  for (const auto& [patient_id, plan] : ws.plans) {
+    out << "\n";
+    for (const auto& case_no : ws.cases_of(patient_id)) {
+      const auto* c = ws.cases.find(case_no);
+      for (const auto& p : c->periods) {
+        const bool blocked = rx::delivery_blocked(ws, p);
+        (blocked ? blocked_cases : released_cases) += 1;
+        out << "   case " << case_no << " (" << p.contract_no << ", " << rx::to_text(p.status)
+            << "): delivery " << (blocked ? "BLOCKED" : "free");
+        for (const auto& r : p.requirements) {
+          if (r.purpose == rx::RequirementPurpose::delivery) out << "  " << r.code << "=" << r.status;
+        }
+        out << "\n";
+      }
+    }
+    std::istringstream view(app::render_plan(ws, patient_id, s.working_date));
+    for (std::string line; std::getline(view, line);) {
+      out << (line.empty() ? "" : "   ") << line << "\n";
+    }
+  }
+  out << "\n";
+
+  // 6. Summary.
+  out << "supply: " << ws.cases.size() << " case(s), " << released_cases
+      << " with delivery free, " << blocked_cases << " blocked by requirements; "
+      << ws.sales_orders.size() << " sales order(s)\n";
   out << "summary: messages";
   for (const auto& [state, n] : app::count_messages_by_state(*s.db, tenant)) {
     out << " " << state << "=" << n;

@@ -176,15 +176,24 @@ TEST(Cli, DemoRunsToCompletion) {
   TempDir dir;
   auto r = run("demo --fresh --workdir " + dir.path().string());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("summary: messages applied=1 rejected=1; parties=8 items=3"),
+  EXPECT_NE(r.out.find("summary: messages applied=3 rejected=1; parties=8 items=6"),
             std::string::npos)
       << r.out;
+  // The supplied patient: one case blocked by its cost estimate, the other called off.
+  EXPECT_NE(r.out.find("case VG000001 (K-ROLLI, released): delivery BLOCKED  VO=20  KV=10"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("case VG000002 (K-STOMA, released): delivery free"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("VA000001/10000"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Test Patientin"), std::string::npos) << "a patient name reached the output";
   EXPECT_NE(r.out.find("-LM+1M   → 2026-12-01"), std::string::npos) << r.out;
   // A second run on the same store finds everything already there.
   auto again = run("demo --workdir " + dir.path().string());
   EXPECT_EQ(again.code, 0) << again.out;
-  EXPECT_NE(again.out.find("summary: messages applied=1 rejected=1"), std::string::npos)
+  EXPECT_NE(again.out.find("summary: messages applied=3 rejected=1"), std::string::npos)
       << again.out;
+  EXPECT_NE(again.out.find("1 sales order(s)"), std::string::npos) << again.out;
 }
 
 // --- rx (issue 3) ---------------------------------------------------------------
