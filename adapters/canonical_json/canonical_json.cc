@@ -139,6 +139,7 @@ ReadResult read(std::string_view text, const std::string& source_name) {
         }
         ObjectReader r(d, dp, st);
         const std::string kind = r.str("kind", true);
+        const std::size_t reported_before = st.diagnostics.size();
         std::optional<Document> doc;
         if (kind == "party") {
           doc = read_party(r, st);
@@ -155,6 +156,13 @@ ReadResult read(std::string_view text, const std::string& source_name) {
           continue;
         }
         r.finish();
+        // Name the document (kind and key) in what its fields reported.
+        const std::string doc_key = document_key(*doc);
+        const std::string doc_name = std::string(document_kind(*doc)) +
+                                     (doc_key.empty() ? std::string(" (no key)") : " '" + doc_key + "'");
+        for (std::size_t k = reported_before; k < st.diagnostics.size(); ++k) {
+          st.diagnostics[k].message = doc_name + ": " + st.diagnostics[k].message;
+        }
         const std::string key = std::string(document_kind(*doc)) + ":" + document_key(*doc);
         if (!document_key(*doc).empty() && !keys.insert(key).second) {
           st.report(DiagCode::JsonDuplicateId, dp,

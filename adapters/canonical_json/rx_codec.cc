@@ -891,8 +891,7 @@ void check_document(const Document& d, ObjectReader& r) {
       order(v.valid_from, v.valid_to, vp + "/valid_to");
       if (!seen.insert(v.version_no).second) {
         st.report(DiagCode::JsonDuplicateId, vp + "/version",
-                  "version " + std::to_string(v.version_no) + " appears twice in contract '" +
-                      c->number + "'");
+                  "version " + std::to_string(v.version_no) + " appears twice");
       }
       std::set<std::string> codes;
       for (const auto& p : v.periods) codes.insert(p.code);
@@ -902,14 +901,14 @@ void check_document(const Document& d, ObjectReader& r) {
         const std::string lp = vp + "/lines/" + std::to_string(l);
         if (!lines.insert(line.line_no).second) {
           st.report(DiagCode::JsonDuplicateId, lp + "/line",
-                    "line " + std::to_string(line.line_no) + " appears twice in contract '" +
-                        c->number + "' version " + std::to_string(v.version_no));
+                    "line " + std::to_string(line.line_no) + " appears twice in version " +
+                        std::to_string(v.version_no));
         }
         for (const auto& pc : line.periods) {
           if (!codes.contains(pc)) {
             st.report(DiagCode::JsonBadReference, lp + "/periods",
-                      "contract '" + c->number + "' line " + std::to_string(line.line_no) +
-                          " names period '" + pc + "', which the version does not have");
+                      "line " + std::to_string(line.line_no) + " names period '" + pc +
+                          "', which version " + std::to_string(v.version_no) + " does not have");
           }
         }
       }
@@ -920,13 +919,11 @@ void check_document(const Document& d, ObjectReader& r) {
     };
     if (!known(s->initial_status)) {
       st.report(DiagCode::JsonBadValue, r.ptr("initial_status"),
-                "status template '" + s->code + "': initial status '" + s->initial_status +
-                    "' is not one of its statuses");
+                "initial status '" + s->initial_status + "' is not one of its statuses");
     }
     if (!known(s->not_needed_status)) {
       st.report(DiagCode::JsonBadValue, r.ptr("not_needed_status"),
-                "status template '" + s->code + "': status '" + s->not_needed_status +
-                    "' is not one of its statuses");
+                "not-needed status '" + s->not_needed_status + "' is not one of its statuses");
     }
   } else if (const auto* pl = std::get_if<PriceList>(&d)) {
     for (std::size_t i = 0; i < pl->entries.size(); ++i) {
@@ -936,7 +933,7 @@ void check_document(const Document& d, ObjectReader& r) {
   } else if (const auto* pc = std::get_if<rx::PostingCode>(&d)) {
     if (!rx::parse_posting_code(pc->code)) {
       st.report(DiagCode::JsonBadValue, r.ptr("code"),
-                "posting code '" + pc->code + "' is none of AV, UV, F-<insurer>-K");
+                "the code is none of AV, UV, F-<insurer>-K");
     }
   }
 }
