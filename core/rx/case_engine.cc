@@ -48,13 +48,29 @@ bool device_reusable_for(const SerialCard& card, std::string_view insurer_id) {
 }
 
 std::vector<const SerialCard*> reusable_devices(const Workspace& ws, std::string_view item_no,
-                                                std::string_view insurer_id) {
+                                                std::string_view insurer_id,
+                                                const DeliveryHierarchy* hierarchy) {
   std::vector<const SerialCard*> out;
   const std::string prefix = std::string(item_no) + "|";
   for (auto it = ws.serial_cards.rows().lower_bound(prefix); it != ws.serial_cards.end(); ++it) {
     if (!it->first.starts_with(prefix)) break;
     if (device_reusable_for(it->second, insurer_id)) out.push_back(&it->second);
   }
+  if (hierarchy == nullptr) return out;
+  // Rank by the hierarchy; a foreign-property card of this insurer counts as
+  // the generic "F" entry when the hierarchy lists one.
+  auto rank = [&](const SerialCard* c) -> std::size_t {
+    const auto& codes = hierarchy->posting_codes;
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (codes[i] == c->posting_code) return i;
+      if (codes[i] == "F" && c->posting_code.starts_with("F-")) return i;
+    }
+    return codes.size();
+  };
+  std::erase_if(out, [&](const SerialCard* c) { return rank(c) == hierarchy->posting_codes.size(); });
+  std::ranges::stable_sort(out, [&](const SerialCard* a, const SerialCard* b) {
+    return rank(a) < rank(b);
+  });
   return out;
 }
 
@@ -301,7 +317,7 @@ Result<std::string> create_case(Workspace& ws, const CreateCaseInput& in, Date w
 
   // Commit: case number, case, plan lines, serial cards.
   Case kase;
-  kase.no = ws.next_number(ws.cases, kCasePrefix);
+  kase.no = ws.next_number(ws.cases, kCasePrefix, kCaseNumberWidth);
   kase.patient_id = patient->id;
   kase.case_type = c->case_type;
   kase.payer_id = payer_id;

@@ -77,8 +77,11 @@ Result<void> set_therapy_end(Workspace& ws, std::string_view case_no, int period
 /// property (`F-<insurer>-K`) only for that insurer; own devices (AV, UV) for any.
 bool device_reusable_for(const SerialCard& card, std::string_view insurer_id);
 
-/// Serial cards of an item that may be reused for the insurer, in key order.
+/// Serial cards of an item that may be reused for the insurer, in key order;
+/// with a delivery hierarchy (`Lieferhierarchie`), only cards whose posting
+/// code it lists, in its order (AV before UV), then by key.
 std::vector<const SerialCard*> reusable_devices(const Workspace& ws, std::string_view item_no,
-                                                std::string_view insurer_id);
+                                                std::string_view insurer_id,
+                                                const DeliveryHierarchy* hierarchy = nullptr);
 
 }  // namespace cb::rx

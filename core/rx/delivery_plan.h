@@ -103,7 +103,7 @@ struct SalesOrderLine {
 };
 
 /// A sales order (`Verkaufsauftrag`) created by "call off orders", one per
-/// patient and run. Key: "VA000001" (see ids.h).
+/// patient and run. Key: "VA00000001" (see ids.h).
 struct SalesOrder {
   std::string no;
   std::string patient_id;

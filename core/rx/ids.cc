@@ -4,9 +4,10 @@
 
 namespace cb::rx {
 
-std::string format_number(std::string_view prefix, std::int64_t n) {
+std::string format_number(std::string_view prefix, std::int64_t n, int width) {
   std::string digits = std::to_string(n);
-  if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
+  const auto w = static_cast<std::size_t>(width < 1 ? 1 : width);
+  if (digits.size() < w) digits.insert(0, w - digits.size(), '0');
   return std::string(prefix) + digits;
 }
 

@@ -11,7 +11,7 @@
 // | delivery plan | the patient id | one plan per patient |
 // | delivery-plan line | 10000, 20000... | highest line in the patient's plan + 10000 |
 // | schedule | 1, 2... | highest schedule number of the line + 1 (never reused) |
-// | sales order | `VA000001` | highest existing `VA` number + 1; one per patient and run, patients in id order |
+// | sales order | `VA00000001` | highest existing `VA` number + 1; one per patient and run, patients in id order |
 // | sales-order line | 10000, 20000... | in schedule order (plan line, then date) |
 // | delivery note | as posted | given by the caller |
 // | serial card | `item|serial` | key of item number and serial number |
@@ -26,9 +26,14 @@ namespace cb::rx {
 inline constexpr std::string_view kCasePrefix = "VG";
 inline constexpr std::string_view kSalesOrderPrefix = "VA";
 inline constexpr int kLineStep = 10000;
+/// Digits of case numbers (a million cases) and of sales-order numbers (a
+/// daily call-off for 100,000 patients runs for years before 10^8).
+inline constexpr int kCaseNumberWidth = 6;
+inline constexpr int kSalesOrderNumberWidth = 8;
 
-/// "VG000001" for 1: prefix and a number zero-padded to 6 digits (wider when needed).
-std::string format_number(std::string_view prefix, std::int64_t n);
+/// "VG000001" for 1: prefix and a number zero-padded to `width` digits (wider
+/// when needed; keys stay ordered while the number fits the width).
+std::string format_number(std::string_view prefix, std::int64_t n, int width = 6);
 /// The number of "VG000042" with prefix "VG" (42); 0 when the text does not fit.
 std::int64_t parse_number(std::string_view prefix, std::string_view text);
 /// The key of an item with variant: "number" or "number|variant".

@@ -1,6 +1,7 @@
 #include "core/rx/master_data.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace cb::rx {
 
@@ -14,6 +15,22 @@ bool PriceListEntry::valid_on(const Date& d) const {
   if (valid_from && d < *valid_from) return false;
   if (valid_to && d > *valid_to) return false;
   return true;
+}
+
+const PriceListEntry* find_price(const std::vector<PriceListEntry>& rows, PricedKind kind,
+                                 std::string_view number, std::string_view variant,
+                                 std::string_view work_type, const Date& date) {
+  const PriceListEntry* best = nullptr;
+  auto rank = [&](const PriceListEntry& e) {
+    return std::make_pair(e.work_type.empty() ? 0 : 1, e.valid_from.value_or(Date::min()));
+  };
+  for (const auto& e : rows) {
+    if (e.kind != kind || e.number != number || !e.valid_on(date)) continue;
+    if (!e.variant.empty() && e.variant != variant) continue;
+    if (!e.work_type.empty() && e.work_type != work_type) continue;
+    if (best == nullptr || rank(*best) < rank(e)) best = &e;
+  }
+  return best;
 }
 
 std::optional<PostingCode> parse_posting_code(std::string_view code) {

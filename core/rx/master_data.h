@@ -103,6 +103,14 @@ struct PostingCode {
   friend bool operator==(const PostingCode&, const PostingCode&) = default;
 };
 
+/// The price row for a price-finding debtor, item or resource (and variant),
+/// work type and date: rows valid on the date whose work type is the one asked
+/// for win over rows with a blank work type; among those the latest valid_from.
+/// nullptr when none applies.
+const PriceListEntry* find_price(const std::vector<PriceListEntry>& rows, PricedKind kind,
+                                 std::string_view number, std::string_view variant,
+                                 std::string_view work_type, const Date& date);
+
 /// Derives a posting code from its text: `AV`, `UV`, `F-<insurer>-K`;
 /// nullopt for anything else.
 std::optional<PostingCode> parse_posting_code(std::string_view code);

@@ -94,13 +94,23 @@ std::size_t extend_schedules(const Workspace& /*ws*/, const CasePeriod* period, 
         for (const auto& s : l.schedules) newest = std::max(newest, s.planned_date);
         d = l.interval->apply(newest);
       }
-      // Guard against a formula that does not move forward (e.g. "0M").
+      // Dates first, so that the vector grows once to its exact size (a plan
+      // of 100,000 patients holds millions of schedules). The guard stops a
+      // formula that does not move forward (e.g. "0M").
+      std::vector<Date> dates;
       for (int guard = 0; d <= bound && guard < 100000; ++guard) {
-        l.schedules.push_back(new_schedule(l, next_no++, d));
-        ++created;
+        dates.push_back(d);
         const Date nd = l.interval->apply(d);
         if (nd <= d) break;
         d = nd;
+      }
+      if (dates.empty()) break;
+      if (l.schedules.capacity() < l.schedules.size() + dates.size()) {
+        l.schedules.reserve(l.schedules.size() + dates.size());
+      }
+      for (const Date& date : dates) {
+        l.schedules.push_back(new_schedule(l, next_no++, date));
+        ++created;
       }
       break;
     }
@@ -296,7 +306,8 @@ CallOffResult call_off_orders(Workspace& ws, Date run_date, std::string_view onl
   const Date due_until = run_date.add_days(setup.call_off_lead_days);
   std::int64_t next_order = 0;
   {
-    const std::string n = ws.next_number(ws.sales_orders, kSalesOrderPrefix);
+    const std::string n =
+        ws.next_number(ws.sales_orders, kSalesOrderPrefix, kSalesOrderNumberWidth);
     next_order = parse_number(kSalesOrderPrefix, n);
   }
   std::vector<DueRef> due;
@@ -344,7 +355,7 @@ CallOffResult call_off_orders(Workspace& ws, Date run_date, std::string_view onl
     }
     if (due.empty()) continue;
     SalesOrder order;
-    order.no = format_number(kSalesOrderPrefix, next_order++);
+    order.no = format_number(kSalesOrderPrefix, next_order++, kSalesOrderNumberWidth);
     order.patient_id = patient_id;
     order.order_type = setup.delivery_order_type;
     order.order_date = run_date;

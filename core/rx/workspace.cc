@@ -129,8 +129,9 @@ std::int64_t Workspace::parse_number_for_next(std::string_view prefix, std::stri
   return parse_number(prefix, text);
 }
 
-std::string Workspace::format_number_for_next(std::string_view prefix, std::int64_t n) {
-  return format_number(prefix, n);
+std::string Workspace::format_number_for_next(std::string_view prefix, std::int64_t n,
+                                              int width) {
+  return format_number(prefix, n, width);
 }
 
 }  // namespace cb::rx

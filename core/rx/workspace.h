@@ -194,15 +194,29 @@ class Workspace {
                          std::string reference, std::string message);
 
   /// The next free number after the highest key with this prefix in a table
-  /// (VG000001 after none, VG000043 after VG000042).
+  /// (VG000001 after none, VG000043 after VG000042). O(log n): the keys are
+  /// zero-padded to a fixed width, so the highest is the last key of the
+  /// prefix range; when that key is not a number, all keys are scanned.
   template <class T>
-  std::string next_number(const Table<T>& table, std::string_view prefix) const {
+  std::string next_number(const Table<T>& table, std::string_view prefix, int width = 6) const {
     std::int64_t highest = 0;
-    for (auto it = table.rows().lower_bound(prefix); it != table.rows().end(); ++it) {
-      if (it->first.compare(0, prefix.size(), prefix) != 0) break;
-      highest = std::max(highest, parse_number_for_next(prefix, it->first));
+    const std::string end_key = std::string(prefix) + "\x7f";
+    auto it = table.rows().lower_bound(std::string_view(end_key));
+    bool scan = false;
+    if (it != table.rows().begin()) {
+      --it;
+      if (it->first.starts_with(prefix)) {
+        highest = parse_number_for_next(prefix, it->first);
+        scan = highest == 0;
+      }
     }
-    return format_number_for_next(prefix, highest + 1);
+    if (scan) {
+      for (auto s = table.rows().lower_bound(prefix); s != table.rows().end(); ++s) {
+        if (!s->first.starts_with(prefix)) break;
+        highest = std::max(highest, parse_number_for_next(prefix, s->first));
+      }
+    }
+    return format_number_for_next(prefix, highest + 1, width);
   }
 
   /// The status-change hook: observers called after every requirement status
@@ -218,10 +232,11 @@ class Workspace {
 
  private:
   static std::int64_t parse_number_for_next(std::string_view prefix, std::string_view text);
-  static std::string format_number_for_next(std::string_view prefix, std::int64_t n);
+  static std::string format_number_for_next(std::string_view prefix, std::int64_t n, int width);
 
   ChangeLog changes_;  // the tables keep a pointer to it (valid for the workspace's life)
   PlanSetup setup_;
+  std::map<std::string, std::int64_t, std::less<>> number_hints_;
   std::vector<RequirementObserver> observers_;
 };
 

@@ -292,7 +292,7 @@ TEST_F(CaseTest, TherapyEndRemovesOpenSchedulesAfterIt) {
   Schedule& june = plan->lines[0].schedules[3];
   ASSERT_EQ(june.planned_date, d("2026-06-01"));
   june.document_type = "order";
-  june.document_no = "VA000009";
+  june.document_no = "VA00000009";
   EXPECT_EQ(set_therapy_end(ws, *no, 1, d("2026-02-01"), d("2026-05-20")).error().code,
             DiagCode::DomTherapyEndBeforeStart);
   ASSERT_TRUE(set_therapy_end(ws, *no, 1, d("2026-05-20"), d("2026-05-20")).has_value());
@@ -308,6 +308,63 @@ TEST_F(CaseTest, TherapyEndRemovesOpenSchedulesAfterIt) {
   // The plan update does not bring them back.
   ASSERT_FALSE(ws.app_log.empty());
   EXPECT_EQ(ws.app_log.rows().begin()->second.job, "therapy_end");
+}
+
+}  // namespace
+}  // namespace cb::rx
+
+namespace cb::rx {
+namespace {
+
+TEST(RxMasterData, PriceLookupByDebtorItemWorkTypeAndDate) {
+  using test::d;
+  std::vector<PriceListEntry> rows;
+  PriceListEntry a;
+  a.price_debtor = "§DAK";
+  a.kind = PricedKind::resource;
+  a.number = "PAU-STOMA";
+  a.unit_price = test::dec("120.00");
+  a.valid_from = d("2025-01-01");
+  PriceListEntry b = a;
+  b.unit_price = test::dec("125.50");
+  b.valid_from = d("2026-01-01");
+  PriceListEntry c = a;
+  c.work_type = "NACHT";
+  c.unit_price = test::dec("140.00");
+  PriceListEntry old = a;
+  old.valid_from = d("2020-01-01");
+  old.valid_to = d("2024-12-31");
+  old.unit_price = test::dec("99.00");
+  rows = {a, b, c, old};
+  EXPECT_EQ(find_price(rows, PricedKind::resource, "PAU-STOMA", "", "", d("2025-06-01"))->unit_price,
+            test::dec("120.00"));
+  EXPECT_EQ(find_price(rows, PricedKind::resource, "PAU-STOMA", "", "", d("2026-06-01"))->unit_price,
+            test::dec("125.50"));
+  EXPECT_EQ(
+      find_price(rows, PricedKind::resource, "PAU-STOMA", "", "NACHT", d("2026-06-01"))->unit_price,
+      test::dec("140.00"));
+  EXPECT_EQ(find_price(rows, PricedKind::resource, "PAU-STOMA", "", "", d("2024-06-01"))->unit_price,
+            test::dec("99.00"));
+  EXPECT_EQ(find_price(rows, PricedKind::item, "PAU-STOMA", "", "", d("2026-06-01")), nullptr);
+  EXPECT_EQ(find_price(rows, PricedKind::resource, "PAU-STOMA", "", "", d("2019-06-01")), nullptr);
+}
+
+TEST(RxMasterData, DeliveryHierarchyOrdersDevices) {
+  Workspace ws;
+  ws.serial_cards.put("ROLL-1|A", SerialCard{"ROLL-1", "", "A", "UV", "", "", std::nullopt});
+  ws.serial_cards.put("ROLL-1|B", SerialCard{"ROLL-1", "", "B", "AV", "", "", std::nullopt});
+  ws.serial_cards.put("ROLL-1|C", SerialCard{"ROLL-1", "", "C", "F-K-DAK-K", "", "", std::nullopt});
+  ws.serial_cards.put("ROLL-1|D", SerialCard{"ROLL-1", "", "D", "F-K-AOK-K", "", "", std::nullopt});
+  DeliveryHierarchy h{"STD", {"AV", "UV"}};
+  auto devs = reusable_devices(ws, "ROLL-1", "K-DAK", &h);
+  ASSERT_EQ(devs.size(), 2U);
+  EXPECT_EQ(devs[0]->serial_no, "B");  // AV first
+  EXPECT_EQ(devs[1]->serial_no, "A");
+  DeliveryHierarchy hf{"REUSE", {"F", "AV"}};
+  devs = reusable_devices(ws, "ROLL-1", "K-DAK", &hf);
+  ASSERT_EQ(devs.size(), 2U);
+  EXPECT_EQ(devs[0]->serial_no, "C");  // the insurer's own device, never AOK's
+  EXPECT_EQ(devs[1]->serial_no, "B");
 }
 
 }  // namespace
