@@ -185,7 +185,7 @@ TEST(Cli, DemoRunsToCompletion) {
       << r.out;
   EXPECT_NE(r.out.find("case VG000002 (K-STOMA, released): delivery free"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("VA000001/10000"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  fixed     —           VA0"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("Test Patientin"), std::string::npos) << "a patient name reached the output";
   EXPECT_NE(r.out.find("-LM+1M   → 2026-12-01"), std::string::npos) << r.out;
   // A second run on the same store finds everything already there.
@@ -260,7 +260,7 @@ TEST(Cli, ImportCaseShowCaseAndPlanAndRunJobs) {
       << job.out;
   auto plan = run("show plan P-ADULT " + wd);
   EXPECT_EQ(plan.code, 0) << plan.out;
-  EXPECT_NE(plan.out.find("VA000001/10000"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("  fixed     —           VA0"), std::string::npos) << plan.out;
   EXPECT_NE(plan.out.find("delivery RED"), std::string::npos) << plan.out;
   EXPECT_NE(plan.out.find("delivery GREEN"), std::string::npos) << plan.out;
 
