@@ -342,3 +342,46 @@ TEST_F(PlanTest, PlanUpdateEndsFinishedLines) {
 
 }  // namespace
 }  // namespace cb::rx
+
+namespace cb::rx {
+namespace {
+
+// A clerk's first two months of a stoma patient: daily plan update and
+// call-off with a lead time of 5 days, deliveries posted two days after each
+// order. Every month's bags are ordered exactly once, five days ahead, and
+// nothing expires.
+TEST_F(PlanTest, DailyJobsOverTwoMonths) {
+  PlanSetup s = ws.setup();
+  s.call_off_lead_days = 5;
+  ws.set_setup(s);
+  const std::string c = stoma(d("2026-03-01"));
+  ASSERT_TRUE(release_period(ws, c, 1, d("2026-03-01")));
+  std::vector<std::string> order_days;
+  int note = 0;
+  for (Date day = d("2026-03-01"); day <= d("2026-04-30"); day = day.add_days(1)) {
+    auto u = plan_update(ws, day);
+    EXPECT_EQ(u.schedules_expired, 0U) << day.to_string();
+    auto r = call_off_orders(ws, day);
+    for (const auto& o : r.orders) {
+      order_days.push_back(day.to_string());
+      const SalesOrder* so = ws.sales_orders.find(o);
+      DeliveryNote n;
+      n.no = "LS-" + std::to_string(++note);
+      n.patient_id = "P1";
+      n.date = day.add_days(2);
+      n.lines = {{10000, o, so->lines[0].line_no, "", "", "", Decimal(), ""}};
+      ASSERT_TRUE(post_delivery(ws, n).has_value());
+    }
+  }
+  EXPECT_EQ(order_days, (std::vector<std::string>{"2026-03-01", "2026-03-27", "2026-04-26"}));
+  const CasePeriod& p = ws.cases.find(c)->periods[0];
+  ASSERT_EQ(p.proofs.size(), 3U);
+  EXPECT_EQ(p.proofs[1].date, d("2026-03-29"));
+  EXPECT_EQ(p.proofs[1].quantity, Decimal::from_int(30));
+  EXPECT_EQ(line().last_delivery, d("2026-04-28"));
+  EXPECT_EQ(line().quantity_in_order, Decimal());
+  EXPECT_EQ(line().next_call_off, d("2026-05-27"));  // June schedule - 5 days
+}
+
+}  // namespace
+}  // namespace cb::rx
