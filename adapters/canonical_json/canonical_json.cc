@@ -5,174 +5,14 @@
 #include <optional>
 #include <set>
 
+#include "adapters/canonical_json/json_reader.h"
+#include "adapters/canonical_json/rx_codec.h"
 #include "adapters/common/json_positions.h"
 
 namespace cb::adapters::canonical_json {
 namespace {
 
-using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
-
-std::string_view type_name(const Json& v) {
-  switch (v.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "true/false";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "a number";
-    default: return "something else";
-  }
-}
-
-/// Shared state of one read: the source name, field positions and diagnostics.
-struct ReadState {
-  std::string source;
-  const JsonPositions* positions = nullptr;
-  Diagnostics diagnostics;
-
-  Location where(const std::string& pointer) const {
-    Location loc;
-    loc.file = source;
-    loc.field = pointer.empty() ? "/" : pointer;
-    const TextPosition p = positions->at(pointer);
-    loc.line = p.line;
-    loc.column = p.column;
-    return loc;
-  }
-  void report(DiagCode code, const std::string& pointer, std::string message) {
-    diagnostics.push_back(Diagnostic::make(code, std::move(message), where(pointer)));
-  }
-  /// Re-anchors a value parser's diagnostic (e.g. a check-digit error) at a field.
-  void report(const Diagnostic& inner, const std::string& pointer, std::string_view field) {
-    Diagnostic d = inner;
-    d.where = where(pointer);
-    d.message = "field '" + std::string(field) + "': " + inner.message;
-    diagnostics.push_back(std::move(d));
-  }
-};
-
-/// Reads the fields of one JSON object, remembering which were consumed so that
-/// unknown fields (typos) are reported instead of silently dropped.
-class ObjectReader {
- public:
-  ObjectReader(const Json& obj, std::string pointer, ReadState& st)
-      : obj_(obj), pointer_(std::move(pointer)), st_(st) {}
-
-  std::string ptr(std::string_view key) const {
-    return pointer_ + "/" + json_pointer_escape(key);
-  }
-
-  const Json* field(std::string_view key, Json::value_t expected, std::string_view expected_name,
-                    bool required) {
-    seen_.insert(std::string(key));
-    auto it = obj_.find(std::string(key));
-    if (it == obj_.end() || it->is_null()) {
-      if (required) {
-        st_.report(DiagCode::JsonMissingField, pointer_,
-                   "mandatory field '" + std::string(key) + "' is missing");
-      }
-      return nullptr;
-    }
-    const bool ok = it->type() == expected ||
-                    (expected == Json::value_t::number_integer && it->is_number_integer());
-    if (!ok) {
-      st_.report(DiagCode::JsonBadType, ptr(key),
-                 "field '" + std::string(key) + "' must be " + std::string(expected_name) +
-                     ", found " + std::string(type_name(*it)));
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  std::string str(std::string_view key, bool required = false) {
-    const Json* v = field(key, Json::value_t::string, "a string", required);
-    if (v == nullptr) return {};
-    std::string s = v->get<std::string>();
-    if (required && s.empty()) {
-      st_.report(DiagCode::JsonBadValue, ptr(key), "field '" + std::string(key) + "' is empty");
-    }
-    return s;
-  }
-
-  bool boolean(std::string_view key) {
-    const Json* v = field(key, Json::value_t::boolean, "true or false", false);
-    return v != nullptr && v->get<bool>();
-  }
-
-  std::optional<Date> date(std::string_view key, bool required = false) {
-    const std::string s = str(key, required);
-    if (s.empty()) return std::nullopt;
-    auto d = Date::parse(s);
-    if (!d) {
-      st_.report(d.error(), ptr(key), key);
-      return std::nullopt;
-    }
-    return *d;
-  }
-
-  template <class Id>
-  std::optional<Id> id(std::string_view key) {
-    const std::string s = str(key);
-    if (s.empty()) return std::nullopt;
-    auto v = Id::parse(s);
-    if (!v) {
-      st_.report(v.error(), ptr(key), key);
-      return std::nullopt;
-    }
-    return *v;
-  }
-
-  std::vector<std::string> string_list(std::string_view key) {
-    std::vector<std::string> out;
-    const Json* v = field(key, Json::value_t::array, "an array of strings", false);
-    if (v == nullptr) return out;
-    for (std::size_t i = 0; i < v->size(); ++i) {
-      const Json& e = (*v)[i];
-      if (!e.is_string() || e.get<std::string>().empty()) {
-        st_.report(DiagCode::JsonBadType, ptr(key) + "/" + std::to_string(i),
-                   "entries of '" + std::string(key) + "' must be non-empty strings");
-        continue;
-      }
-      out.push_back(e.get<std::string>());
-    }
-    return out;
-  }
-
-  std::map<std::string, std::string> string_map(std::string_view key) {
-    std::map<std::string, std::string> out;
-    const Json* v = field(key, Json::value_t::object, "an object of strings", false);
-    if (v == nullptr) return out;
-    for (const auto& [k, e] : v->items()) {
-      if (!e.is_string()) {
-        st_.report(DiagCode::JsonBadType, ptr(key) + "/" + json_pointer_escape(k),
-                   "extra field '" + k + "' must be a string, found " +
-                       std::string(type_name(e)));
-        continue;
-      }
-      out[k] = e.get<std::string>();
-    }
-    return out;
-  }
-
-  /// Reports every field that no accessor asked for.
-  void finish() {
-    for (const auto& [k, v] : obj_.items()) {
-      if (!seen_.contains(k)) {
-        st_.report(DiagCode::JsonUnknownField, ptr(k),
-                   "unknown field '" + k + "' (misspelt, or not part of this document kind)");
-      }
-    }
-  }
-
- private:
-  const Json& obj_;
-  std::string pointer_;
-  ReadState& st_;
-  std::set<std::string> seen_;
-};
 
 Party read_party(ObjectReader& r, ReadState& st) {
   Party p;
@@ -299,19 +139,30 @@ ReadResult read(std::string_view text, const std::string& source_name) {
         }
         ObjectReader r(d, dp, st);
         const std::string kind = r.str("kind", true);
+        const std::size_t reported_before = st.diagnostics.size();
         std::optional<Document> doc;
         if (kind == "party") {
           doc = read_party(r, st);
         } else if (kind == "item") {
           doc = read_item(r);
+        } else if (read_rx_document(kind, r, doc)) {
+          // an rx kind (rx_codec.cc)
         } else if (!kind.empty()) {
           st.report(DiagCode::JsonUnknownKind, dp + "/kind",
-                    "unknown document kind '" + kind + "' (known: party, item)");
+                    "unknown document kind '" + kind + "' (known: party, item, " +
+                        std::string(rx_kind_names()) + ")");
           continue;
         } else {
           continue;
         }
         r.finish();
+        // Name the document (kind and key) in what its fields reported.
+        const std::string doc_key = document_key(*doc);
+        const std::string doc_name = std::string(document_kind(*doc)) +
+                                     (doc_key.empty() ? std::string(" (no key)") : " '" + doc_key + "'");
+        for (std::size_t k = reported_before; k < st.diagnostics.size(); ++k) {
+          st.diagnostics[k].message = doc_name + ": " + st.diagnostics[k].message;
+        }
         const std::string key = std::string(document_kind(*doc)) + ":" + document_key(*doc);
         if (!document_key(*doc).empty() && !keys.insert(key).second) {
           st.report(DiagCode::JsonDuplicateId, dp,
@@ -388,10 +239,11 @@ OrderedJson write_item(const Item& it) {
   return j;
 }
 
-struct Writer {
-  OrderedJson operator()(const Party& p) const { return write_party(p); }
-  OrderedJson operator()(const Item& i) const { return write_item(i); }
-};
+OrderedJson write_document(const Document& d) {
+  if (const auto* p = std::get_if<Party>(&d)) return write_party(*p);
+  if (const auto* i = std::get_if<Item>(&d)) return write_item(*i);
+  return write_rx_document(d);
+}
 
 }  // namespace
 
@@ -400,7 +252,7 @@ std::string write(const DocumentSet& docs) {
   root["format"] = kFormatName;
   root["version"] = kVersion;
   OrderedJson arr = OrderedJson::array();
-  for (const auto& d : docs.documents) arr.push_back(std::visit(Writer{}, d));
+  for (const auto& d : docs.documents) arr.push_back(write_document(d));
   root["documents"] = std::move(arr);
   return root.dump(2) + "\n";
 }

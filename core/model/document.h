@@ -1,7 +1,8 @@
 #pragma once
 // The canonical documents that adapters read and write and that core commands
 // apply. A DocumentSet is what one message carries: one file may hold several
-// document kinds.
+// document kinds. The order of the alternatives is the order in which the
+// importer applies them (master data, set-up, contracts, cases, then events).
 
 #include <string>
 #include <string_view>
@@ -9,14 +10,20 @@
 #include <vector>
 
 #include "core/model/master_data.h"
+#include "core/model/rx_documents.h"
 
 namespace cb {
 
-using Document = std::variant<Party, Item>;
+using Document =
+    std::variant<Party, Item, rx::Resource, rx::WorkType, rx::ContractFindingItem, PriceList,
+                 rx::DiscountReason, rx::ErrorCode, rx::PostingCode, rx::DeliveryHierarchy,
+                 rx::RequirementCode, rx::StatusTemplate, rx::InfoTemplate, PlanSetupDocument,
+                 rx::SerialCard, rx::Contract, CaseRequest, RequirementStatusChange,
+                 rx::DeliveryNote>;
 
-/// The kind name used in the canonical JSON ("party", "item").
+/// The kind name used in the canonical JSON ("party", "item", "contract"…).
 std::string_view document_kind(const Document& d);
-/// The document's own key (party id, item number + variant).
+/// The document's own key (party id, item number + variant, contract number…).
 std::string document_key(const Document& d);
 
 struct DocumentSet {

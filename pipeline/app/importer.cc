@@ -3,6 +3,7 @@
 #include "pipeline/store/body_codec.h"
 
 #include "pipeline/app/master_data_repository.h"
+#include "pipeline/app/rx_import.h"
 #include "pipeline/store/hash.h"
 
 namespace cb::app {
@@ -171,7 +172,21 @@ Result<ImportReport> import_message(store::Database& db, const adapters::Registr
       if (has_errors(apply_problems)) {
         return fail(DiagCode::ImportRejected, "references do not resolve");
       }
-      return repo.upsert(read.documents, report.message_id);
+      if (auto up = repo.upsert(read.documents, report.message_id); !up) return up;
+      if (!has_rx_documents(read.documents)) return {};
+      // The rx documents (rx_import.h): contracts, set-up, cases, events.
+      Date working_date = req.working_date.value_or(Date::from_days(0));
+      if (!req.working_date) {
+        if (auto d = Date::parse(std::string_view(at).substr(0, 10))) working_date = *d;
+      }
+      auto rx = apply_rx_documents(inner, req.tenant, at, working_date, read.documents,
+                                   report.message_id, req.source);
+      apply_problems.insert(apply_problems.end(), rx.diagnostics.begin(), rx.diagnostics.end());
+      if (has_errors(rx.diagnostics)) {
+        return fail(DiagCode::ImportRejected, "rx documents not applied");
+      }
+      report.cases = std::move(rx.cases);
+      return {};
     });
     if (!applied) {
       if (apply_problems.empty()) {

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "adapters/registry.h"
 #include "core/diag/diagnostic.h"
+#include "core/value/date.h"
 #include "pipeline/store/database.h"
 
 namespace cb::app {
@@ -23,6 +25,9 @@ struct ImportRequest {
   std::string format;   // adapter name; empty = detect
   std::string actor = "cli";
   std::string bytes;
+  /// The date domain commands in the message run on (case creation, release);
+  /// blank = the date part of the import timestamp.
+  std::optional<Date> working_date;
 };
 
 struct ImportReport {
@@ -31,6 +36,7 @@ struct ImportReport {
   std::string state;    // applied, rejected (or the stored state of a duplicate)
   std::string adapter;
   std::map<std::string, int> applied;  // document kind → count
+  std::map<std::string, std::string> cases;  // case request ref → created case number
   Diagnostics diagnostics;
 };
 

@@ -16,6 +16,11 @@
 #include "mappings/table_set.h"
 #include "pipeline/app/importer.h"
 #include "pipeline/app/master_data_repository.h"
+#include "pipeline/app/rx_jobs.h"
+#include "pipeline/app/rx_repository.h"
+#include "pipeline/app/rx_views.h"
+#include "pipeline/app/scenario_runner.h"
+#include "core/rx/requirements.h"
 #include "pipeline/cli/tools.h"
 #include "pipeline/config/config.h"
 #include "pipeline/log/log.h"
@@ -136,6 +141,7 @@ void print_report(const std::string& file, const app::ImportReport& r, std::ostr
     for (const auto& [kind, n] : r.applied) out << " " << n << " " << kind;
   }
   out << "\n";
+  for (const auto& [ref, no] : r.cases) out << "  case " << ref << " → " << no << "\n";
   for (const auto& d : r.diagnostics) out << "  " << d.to_string() << "\n";
 }
 
@@ -145,6 +151,7 @@ int import_with(Session& s, const std::vector<std::string>& files, const std::st
   for (const auto& file : files) {
     app::ImportRequest req;
     req.tenant = tenant;
+    req.working_date = s.working_date;
     req.format = format;
     req.source = fs::path(file).filename().string();
     if (!read_file(file, req.bytes)) {
@@ -287,7 +294,49 @@ int demo(const GlobalOptions& global, bool fresh, const std::string& fixtures_op
   }
   out << "\n";
 
-  // 5. Summary.
+  // 5. Supply (issue 3): today's plan update and call-off, then the demo patient's cases and plan.
+  out << "5. supply: delivery plans on " << s.working_date.to_string() << "\n";
+  for (const auto& job : app::rx_jobs()) {
+    auto r = job.run(*s.db, tenant, s.working_date, wall_clock_timestamp);
+    if (!r) {
+      err << r.error().to_string() << "\n";
+      return kUsage;
+    }
+    std::istringstream lines(r->log);
+    for (std::string line; std::getline(lines, line);) out << "   " << line << "\n";
+  }
+  rx::Workspace ws;
+  if (auto ok = app::load_rx_workspace(*s.db, tenant, ws); !ok) {
+    err << ok.error().to_string() << "\n";
+    return kUsage;
+  }
+  std::size_t blocked_cases = 0, released_cases = 0;
+  for (const auto& [patient_id, plan] : ws.plans) {
+    out << "\n";
+    for (const auto& case_no : ws.cases_of(patient_id)) {
+      const auto* c = ws.cases.find(case_no);
+      for (const auto& p : c->periods) {
+        const bool blocked = rx::delivery_blocked(ws, p);
+        (blocked ? blocked_cases : released_cases) += 1;
+        out << "   case " << case_no << " (" << p.contract_no << ", " << rx::to_text(p.status)
+            << "): delivery " << (blocked ? "BLOCKED" : "free");
+        for (const auto& r : p.requirements) {
+          if (r.purpose == rx::RequirementPurpose::delivery) out << "  " << r.code << "=" << r.status;
+        }
+        out << "\n";
+      }
+    }
+    std::istringstream view(app::render_plan(ws, patient_id, s.working_date));
+    for (std::string line; std::getline(view, line);) {
+      out << (line.empty() ? "" : "   ") << line << "\n";
+    }
+  }
+  out << "\n";
+
+  // 6. Summary.
+  out << "supply: " << ws.cases.size() << " case(s), " << released_cases
+      << " with delivery free, " << blocked_cases << " blocked by requirements; "
+      << ws.sales_orders.size() << " sales order(s)\n";
   out << "summary: messages";
   for (const auto& [state, n] : app::count_messages_by_state(*s.db, tenant)) {
     out << " " << state << "=" << n;
@@ -313,6 +362,100 @@ int config_check(const std::string& file, std::ostream& out, std::ostream& err) 
 
 int config_schema(std::ostream& out) {
   out << config::describe_config_schema();
+  return kOk;
+}
+
+}  // namespace cb::cli
+
+// --- rx (issue 3): views, scenarios, jobs -------------------------------------
+namespace cb::cli {
+
+int show_case(const GlobalOptions& global, const std::string& case_no, const std::string& tenant,
+              std::ostream& out, std::ostream& err) {
+  Session s;
+  if (auto rc = open_session(global, "", s, err)) return *rc;
+  rx::Workspace ws;
+  if (auto ok = app::load_rx_workspace(*s.db, tenant, ws); !ok) {
+    err << ok.error().to_string() << "\n";
+    return kUsage;
+  }
+  const std::string no = app::resolve_case_number(ws, case_no);
+  const std::string text = app::render_case(ws, no);
+  if (text.empty()) {
+    err << Diagnostic::make(DiagCode::RxNotFound, "case '" + case_no + "' not found in tenant " + tenant)
+               .to_string()
+        << "\n";
+    return kInvalidInput;
+  }
+  out << text;
+  return kOk;
+}
+
+int show_plan(const GlobalOptions& global, const std::string& patient, const std::string& tenant,
+              std::ostream& out, std::ostream& err) {
+  Session s;
+  if (auto rc = open_session(global, "", s, err)) return *rc;
+  rx::Workspace ws;
+  if (auto ok = app::load_rx_workspace(*s.db, tenant, ws); !ok) {
+    err << ok.error().to_string() << "\n";
+    return kUsage;
+  }
+  const std::string text = app::render_plan(ws, patient, s.working_date);
+  if (text.empty()) {
+    err << Diagnostic::make(DiagCode::RxNotFound,
+                            "patient '" + patient + "' has no delivery plan in tenant " + tenant)
+               .to_string()
+        << "\n";
+    return kInvalidInput;
+  }
+  out << text;
+  return kOk;
+}
+
+int scenario_run(const std::vector<std::string>& files, bool verbose, std::ostream& out,
+                 std::ostream& err) {
+  int rc = kOk;
+  int passed = 0;
+  for (const auto& file : files) {
+    auto sc = app::load_scenario(file);
+    if (!sc) {
+      out << "FAIL " << file << " — malformed scenario file\n";
+      for (const auto& d : sc.error()) err << "  " << d.to_string() << "\n";
+      rc = kInvalidInput;
+      continue;
+    }
+    std::ostringstream trace;
+    const auto report = app::run_scenario(*sc, adapters::default_registry(), verbose ? &trace : nullptr);
+    out << trace.str();
+    app::print_scenario_report(report, out);
+    if (report.passed()) {
+      ++passed;
+    } else {
+      rc = kInvalidInput;
+    }
+  }
+  if (files.size() > 1) out << passed << " of " << files.size() << " scenario(s) passed\n";
+  return rc;
+}
+
+int run_rx_job(const GlobalOptions& global, const std::string& job, const std::string& tenant,
+               std::ostream& out, std::ostream& err) {
+  const app::RxJob* j = app::find_rx_job(job);
+  if (j == nullptr) {
+    err << "unknown job '" << job << "'; rx jobs:";
+    for (const auto& k : app::rx_jobs()) err << " " << k.name;
+    err << "\n";
+    return kUsage;
+  }
+  Session s;
+  if (auto rc = open_session(global, "", s, err)) return *rc;
+  auto r = j->run(*s.db, tenant, s.working_date, wall_clock_timestamp);
+  if (!r) {
+    err << r.error().to_string() << "\n";
+    return kUsage;
+  }
+  spdlog::info("job {} on {}: {}", job, s.working_date.to_string(), r->log);
+  out << r->log;
   return kOk;
 }
 

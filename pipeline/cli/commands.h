@@ -25,3 +25,24 @@ int config_check(const std::string& file, std::ostream& out, std::ostream& err);
 int config_schema(std::ostream& out);
 
 }  // namespace cb::cli
+
+// --- rx (issue 3): views, scenarios, jobs -------------------------------------
+namespace cb::cli {
+
+/// `carebridge show case N`: the case view (periods, requirements with traffic
+/// light, lines). 1 when the case does not exist.
+int show_case(const GlobalOptions& global, const std::string& case_no, const std::string& tenant,
+              std::ostream& out, std::ostream& err);
+/// `carebridge show plan PATIENT`: the patient's delivery plan with schedules.
+int show_plan(const GlobalOptions& global, const std::string& patient, const std::string& tenant,
+              std::ostream& out, std::ostream& err);
+/// `carebridge scenario run FILE…`: 0 when every scenario passes, 1 when any
+/// expectation fails or a file is malformed (reported with file and line).
+int scenario_run(const std::vector<std::string>& files, bool verbose, std::ostream& out,
+                 std::ostream& err);
+/// Runs one rx job (app/rx_jobs.h) on the store on the working date; for
+/// `carebridge run JOB`. 2 for an unknown job name.
+int run_rx_job(const GlobalOptions& global, const std::string& job, const std::string& tenant,
+               std::ostream& out, std::ostream& err);
+
+}  // namespace cb::cli

@@ -139,6 +139,43 @@ int main(int argc, char** argv) {
   auto* config_schema = config->add_subcommand("schema", "print every configuration key");
   config_schema->callback([&] { rc = cb::cli::config_schema(std::cout); });
 
+  // --- rx (issue 3): show case/plan, scenario run, rx jobs -------------------
+  std::string show_tenant = "default", show_case_no, show_patient;
+  auto* show = app.add_subcommand("show", "show a case or a patient's delivery plan");
+  show->require_subcommand(1);
+  show->add_option("--tenant", show_tenant, "tenant the data belongs to");
+  auto* show_case = show->add_subcommand("case", "a case: periods, requirements (traffic light), lines");
+  show_case->add_option("N", show_case_no, "case number, e.g. VG000001 or 1")->required();
+  show_case->callback([&] {
+    rc = cb::cli::show_case(global, show_case_no, show_tenant, std::cout, std::cerr);
+  });
+  auto* show_plan = show->add_subcommand("plan", "a patient's delivery plan with its schedules");
+  show_plan->add_option("PATIENT", show_patient, "the patient's party id")->required();
+  show_plan->callback([&] {
+    rc = cb::cli::show_plan(global, show_patient, show_tenant, std::cout, std::cerr);
+  });
+
+  std::vector<std::string> scenario_files;
+  bool scenario_verbose = false;
+  auto* scenario = app.add_subcommand("scenario", "acceptance scenarios (fixtures/scenarios/README.md)");
+  scenario->require_subcommand(1);
+  auto* scenario_run = scenario->add_subcommand(
+      "run", "run scenario files in fresh in-memory stores; exit 1 on any failed expectation");
+  scenario_run->add_option("FILE", scenario_files, "scenario files (TOML)")->required();
+  scenario_run->add_flag("-v,--verbose", scenario_verbose, "print every step");
+  scenario_run->callback([&] {
+    rc = cb::cli::scenario_run(scenario_files, scenario_verbose, std::cout, std::cerr);
+  });
+
+  std::string rx_job_name, rx_job_tenant = "default";
+  auto* rx_job = app.add_subcommand("rx-job", "run one rx batch job now: plan-update, call-off");
+  rx_job->add_option("JOB", rx_job_name, "job name")->required();
+  rx_job->add_option("--tenant", rx_job_tenant, "tenant");
+  rx_job->callback([&] {
+    rc = cb::cli::run_rx_job(global, rx_job_name, rx_job_tenant, std::cout, std::cerr);
+  });
+  // --- end rx ------------------------------------------------------------------
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

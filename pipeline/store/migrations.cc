@@ -251,6 +251,40 @@ DROP TABLE job_runs;
 ALTER TABLE job_runs_new RENAME TO job_runs;
 CREATE INDEX job_runs_by_start ON job_runs (started_at);
 CREATE INDEX job_runs_by_tenant ON job_runs (tenant, started_at);
+
+// The supply side of the domain core (issue 3, rx): contracts, master-data
+// extensions, cases with their periods and requirements, delivery plans, sales
+// orders and delivery notes. Each aggregate is one row: the key columns that
+// queries filter on, and the aggregate itself as its canonical JSON document
+// (adapters/canonical_json), so that the model can grow without a migration per
+// field. Application-log entries (Anwendungsprotokoll) are aggregates too
+// (kind app_log); job runs are plain rows. Self-contained: no other migration
+// refers to these tables.
+constexpr std::string_view kMigrationRx = R"sql(
+CREATE TABLE rx_aggregates (
+  tenant            TEXT    NOT NULL CHECK (tenant <> ''),
+  kind              TEXT    NOT NULL CHECK (kind <> ''),  -- contract, case, delivery_plan, resource …
+  key               TEXT    NOT NULL CHECK (key <> ''),
+  patient_id        TEXT,   -- cases, plans, orders, delivery notes: the patient's party id
+  status            TEXT    NOT NULL DEFAULT '',
+  body              TEXT    NOT NULL CHECK (json_valid(body)),
+  revision          INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
+  source_message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+  updated_at        TEXT    NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  PRIMARY KEY (tenant, kind, key)
+) STRICT;
+CREATE INDEX rx_aggregates_by_patient ON rx_aggregates (tenant, patient_id, kind)
+  WHERE patient_id IS NOT NULL;
+
+-- One row per job run (plan update, call-off …) with its counts.
+CREATE TABLE rx_job_runs (
+  id           INTEGER PRIMARY KEY,
+  tenant       TEXT    NOT NULL CHECK (tenant <> ''),
+  job          TEXT    NOT NULL CHECK (job <> ''),
+  working_date TEXT    NOT NULL CHECK (working_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  counts       TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(counts)),
+  created_at   TEXT    NOT NULL
+) STRICT;
 )sql";
 
 constexpr std::array kSqliteMigrations = {
@@ -258,6 +292,7 @@ constexpr std::array kSqliteMigrations = {
     Migration{2, "master_data", kMigration0002},
     Migration{3, "message_bodies", kMigration0003},
     Migration{4, "job_runs_tenant", kMigrationJobRunsTenant},
+    Migration{5, "rx_supply_side", kMigrationRx},
 };
 
 

@@ -176,15 +176,119 @@ TEST(Cli, DemoRunsToCompletion) {
   TempDir dir;
   auto r = run("demo --fresh --workdir " + dir.path().string());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("summary: messages applied=1 rejected=1; parties=8 items=3"),
+  EXPECT_NE(r.out.find("summary: messages applied=3 rejected=1; parties=8 items=6"),
             std::string::npos)
       << r.out;
+  // The supplied patient: one case blocked by its cost estimate, the other called off.
+  EXPECT_NE(r.out.find("case VG000001 (K-ROLLI, released): delivery BLOCKED  VO=20  KV=10"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("case VG000002 (K-STOMA, released): delivery free"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  fixed     —           VA0"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Test Patientin"), std::string::npos) << "a patient name reached the output";
   EXPECT_NE(r.out.find("-LM+1M   → 2026-12-01"), std::string::npos) << r.out;
   // A second run on the same store finds everything already there.
   auto again = run("demo --workdir " + dir.path().string());
   EXPECT_EQ(again.code, 0) << again.out;
-  EXPECT_NE(again.out.find("summary: messages applied=1 rejected=1"), std::string::npos)
+  EXPECT_NE(again.out.find("summary: messages applied=3 rejected=1"), std::string::npos)
       << again.out;
+  EXPECT_NE(again.out.find("1 sales order(s)"), std::string::npos) << again.out;
+}
+
+// --- rx (issue 3) ---------------------------------------------------------------
+
+TEST(Cli, ScenarioRunPassesTheShippedScenario) {
+  auto r = run("scenario run " + kSource + "/fixtures/scenarios/purchase-cost-estimate.toml");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("PASS "), std::string::npos) << r.out;
+}
+
+TEST(Cli, ScenarioFailureExitsOneWithExpectedAndActual) {
+  auto r = run("scenario run " + kSource + "/fixtures/scenarios/failing/wrong-expectations.toml");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("FAIL "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("wrong-expectations.toml:18: SCN006 delivery blocked"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("expected: false"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("actual:   true"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected: [2026-04-01]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("actual:   [2026-03-02]"), std::string::npos) << r.out;
+}
+
+TEST(Cli, MalformedScenarioNamesFileAndLine) {
+  auto r = run("scenario run " + kSource + "/fixtures/scenarios/failing/malformed.toml");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("malformed.toml:9"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SCN002"), std::string::npos) << r.out;
+  TempDir dir;
+  const std::string broken = dir.file("broken.toml", "[scenario]\nname = \"x\"\nstart = 2026-03-02\n[[step]\n");
+  auto b = run("scenario run " + broken);
+  EXPECT_EQ(b.code, 1) << b.out;
+  EXPECT_NE(b.out.find("broken.toml:4"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("SCN001"), std::string::npos) << b.out;
+}
+
+TEST(Cli, ImportCaseShowCaseAndPlanAndRunJobs) {
+  TempDir dir;
+  const std::string wd = "--workdir " + dir.path().string() + " --working-date 2026-03-02";
+  const std::string data = kSource + "/fixtures/scenarios/data/";
+  auto base = run("import " + wd + " " + data + "base.json " + data + "contracts.json");
+  ASSERT_EQ(base.code, 0) << base.out;
+  const std::string cases = dir.file("cases.json", R"({"format":"carebridge-canonical","version":1,
+  "documents":[
+   {"kind":"case","ref":"rolli","patient":"P-ADULT","case_type":"HM","contract":"K-ROLLI",
+    "lines":[{"contract_line":10000}],"release":true},
+   {"kind":"case","ref":"stoma","patient":"P-ADULT","case_type":"ST","contract":"K-STOMA",
+    "lines":[{"contract_line":10000},{"contract_line":20000,"item":"STOMA-A"}],"release":true},
+   {"kind":"requirement_status","case":"rolli","requirement":"VO","status":"20","date":"2026-03-02"}
+  ]})");
+  auto imported = run("import " + wd + " " + cases);
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  EXPECT_NE(imported.out.find("case rolli → VG000001"), std::string::npos) << imported.out;
+  EXPECT_NE(imported.out.find("case stoma → VG000002"), std::string::npos) << imported.out;
+
+  auto show = run("show case 1 " + wd);
+  EXPECT_EQ(show.code, 0) << show.out;
+  EXPECT_NE(show.out.find("case VG000001  patient P-ADULT"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("delivery light RED"), std::string::npos) << show.out;
+  EXPECT_EQ(show.out.find("Test Patientin"), std::string::npos) << show.out;
+
+  auto job = run("rx-job call-off " + wd);
+  EXPECT_EQ(job.code, 0) << job.out;
+  EXPECT_NE(job.out.find("1 order(s), 1 line(s), 1 due schedule(s) blocked"), std::string::npos)
+      << job.out;
+  auto plan = run("show plan P-ADULT " + wd);
+  EXPECT_EQ(plan.code, 0) << plan.out;
+  EXPECT_NE(plan.out.find("  fixed     —           VA0"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("delivery RED"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("delivery GREEN"), std::string::npos) << plan.out;
+
+  auto missing = run("show case 99 " + wd);
+  EXPECT_EQ(missing.code, 1) << missing.out;
+  EXPECT_NE(missing.out.find("RXS004"), std::string::npos) << missing.out;
+  auto unknown_job = run("rx-job dance " + wd);
+  EXPECT_EQ(unknown_job.code, 2) << unknown_job.out;
+}
+
+TEST(Cli, ImportWithBrokenReferenceAppliesNothing) {
+  TempDir dir;
+  const std::string wd = "--workdir " + dir.path().string() + " --working-date 2026-03-02";
+  const std::string data = kSource + "/fixtures/scenarios/data/";
+  ASSERT_EQ(run("import " + wd + " " + data + "base.json").code, 0);
+  const std::string bad = dir.file("bad.json", R"({"format":"carebridge-canonical","version":1,
+  "documents":[
+   {"kind":"error_code","code":"NEU"},
+   {"kind":"contract","number":"K-X","case_type":"HM","versions":[{"version":1,
+     "periods":[{"code":"E1"}],"lines":[{"line":10000,"number":"NO-SUCH-ITEM"}]}]}
+  ]})");
+  auto r = run("import " + wd + " " + bad);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("rejected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/documents/1/versions/0/lines/0/number"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RXS001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("contract 'K-X'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("NO-SUCH-ITEM"), std::string::npos) << r.out;
 }
 
 }  // namespace

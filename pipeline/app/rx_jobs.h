@@ -1,0 +1,54 @@
+#pragma once
+// The rx batch jobs as plain functions, for the daemon's scheduler and
+// `carebridge run JOB`: each loads the tenant's workspace, runs one engine on
+// the working date and writes back what changed, in ONE store transaction
+// (nothing is half-applied), and records the run in rx_job_runs.
+//
+//   plan-update  daily: extend released lines' schedules to working date +
+//                horizon, mark superseded past schedules expired, end lines.
+//   call-off     call off due schedules (planned date − lead time ≤ date) that
+//                are not blocked into sales orders, one per patient.
+//
+// Signature: (store, tenant, working date[, clock]) → counts and a log text
+// a person can read (no patient names or insurance numbers).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diag/diagnostic.h"
+#include "core/value/date.h"
+#include "pipeline/store/database.h"
+
+namespace cb::app {
+
+struct RxJobResult {
+  std::string job;
+  std::map<std::string, std::int64_t> counts;  // e.g. schedules_created → 12
+  std::string log;                              // one line per noteworthy event
+};
+
+/// The store clock: a timestamp in store/timestamp.h's format. Defaults to the wall clock.
+using StoreClock = std::function<std::string()>;
+
+Result<RxJobResult> run_plan_update(store::Database& db, const std::string& tenant,
+                                    const Date& working_date, const StoreClock& now = {});
+Result<RxJobResult> run_call_off(store::Database& db, const std::string& tenant,
+                                 const Date& working_date, const StoreClock& now = {});
+
+/// A named job, for the scheduler and the CLI.
+struct RxJob {
+  std::string_view name;
+  std::string_view description;
+  Result<RxJobResult> (*run)(store::Database&, const std::string&, const Date&, const StoreClock&);
+};
+
+/// Every rx job, in the order a day runs them (plan update before call-off).
+const std::vector<RxJob>& rx_jobs();
+/// The job with this name, or nullptr.
+const RxJob* find_rx_job(std::string_view name);
+
+}  // namespace cb::app
