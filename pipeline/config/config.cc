@@ -160,6 +160,19 @@ Schema<RouteConfig> route_schema() {
   return s;
 }
 
+Schema<DeliveryConfig> delivery_schema() {
+  Schema<DeliveryConfig> s("[delivery]");
+  s.integer("retry_base_ms", &DeliveryConfig::retry_base_ms, 1, 86400000,
+            "first retry of a failed delivery after about this many milliseconds");
+  s.integer("retry_cap_ms", &DeliveryConfig::retry_cap_ms, 1, 86400000,
+            "longest wait between two delivery attempts, in milliseconds");
+  s.integer("retry_limit", &DeliveryConfig::retry_limit, 1, 1000,
+            "attempts before a message is dead (kept, visible, reprocessable)");
+  s.integer("batch", &DeliveryConfig::batch, 1, 10000,
+            "messages per store transaction in intake, routing and delivery (group commit)");
+  return s;
+}
+
 Schema<Config> make_config_schema() {
   Schema<Config> s("the top level");
   s.date("working_date", &Config::working_date,
@@ -171,6 +184,7 @@ Schema<Config> make_config_schema() {
   s.table("server", &Config::server, server_schema(), "HTTP API and dashboard");
   s.table_array("tenants", &Config::tenants, tenant_schema(), "tenants");
   s.table_array("routes", &Config::routes, route_schema(), "routes");
+  s.table("delivery", &Config::delivery, delivery_schema(), "retries and batching of the daemon");
   s.check([](const Config& c, const KeyLocations&, Reporter& r) {
     std::map<std::string, Location, std::less<>> seen;
     for (const auto& t : c.tenants) {

@@ -85,6 +85,15 @@ struct RouteConfig {
   KeyLocations where;
 };
 
+/// [delivery]: how the daemon retries outputs that could not be delivered
+/// (capped exponential backoff with jitter, per message and destination).
+struct DeliveryConfig {
+  std::int64_t retry_base_ms = 1000;     // first retry after about this long
+  std::int64_t retry_cap_ms = 300000;    // no wait longer than this
+  std::int64_t retry_limit = 10;         // attempts before a message is dead
+  std::int64_t batch = 256;              // messages per store transaction (group commit)
+};
+
 struct Config {
   /// Overrides the clock for demos and tests ("YYYY-MM-DD").
   std::optional<std::string> working_date;
@@ -96,6 +105,7 @@ struct Config {
   ServerConfig server;
   std::vector<TenantConfig> tenants;
   std::vector<RouteConfig> routes;
+  DeliveryConfig delivery;
   /// The file the configuration came from (the name given to load_config_text).
   std::string source;
 

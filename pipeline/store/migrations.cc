@@ -222,10 +222,20 @@ ALTER TABLE messages ADD COLUMN pruned_at TEXT
 UPDATE messages SET raw_size = byte_size WHERE raw_size IS NULL;
 )sql";
 
+// The daemon's message flow: a reprocess may send a message's outputs to a
+// chosen destination instead of the route's (kept until it is routed again),
+// and the router and delivery find due work by direction and state quickly.
+constexpr std::string_view kMigrationDaemonFlow = R"sql(
+ALTER TABLE messages ADD COLUMN reprocess_destination TEXT CHECK (reprocess_destination <> '');
+CREATE INDEX messages_work ON messages (direction, state, id);
+CREATE INDEX outbox_pending ON outbox (next_attempt_at, id) WHERE state = 'pending';
+)sql";
+
 constexpr std::array kSqliteMigrations = {
     Migration{1, "message_store_and_outbox", kMigration0001},
     Migration{2, "master_data", kMigration0002},
     Migration{3, "message_bodies", kMigration0003},
+    Migration{4, "daemon_flow", kMigrationDaemonFlow},
 };
 
 
