@@ -212,6 +212,7 @@ TEST(DaemonFlow, RetryLimitMakesADeadLetterThatReprocessDelivers) {
 
 /// Makes a folder unwritable even for root (immutable flag), or by mode.
 bool make_unwritable(const fs::path& folder, bool on) {
+  if (on) fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
   const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd >= 0) {
     int flags = 0;
@@ -221,9 +222,10 @@ bool make_unwritable(const fs::path& folder, bool on) {
     }
     ::close(fd);
   }
-  fs::permissions(folder, on ? fs::perms::owner_read | fs::perms::owner_exec
-                             : fs::perms::owner_all);
-  if (!on) return true;
+  if (!on) {
+    fs::permissions(folder, fs::perms::owner_all);
+    return true;
+  }
   const auto probe = folder / "probe";
   std::ofstream p(probe);
   const bool writable = p.good();
