@@ -111,6 +111,13 @@ class Daemon {
     std::lock_guard guard(api_lock_);
     return fn(*api_db_);
   }
+  /// The same, also holding the process's write lock (for write transactions).
+  template <class Fn>
+  auto with_api_db_writing(Fn&& fn) {
+    std::lock_guard guard(api_lock_);
+    std::lock_guard writing(write_lock_);
+    return fn(*api_db_);
+  }
 
   std::shared_ptr<const RouteTable> routes() const;
   config::Config config() const;
@@ -140,6 +147,9 @@ class Daemon {
   std::atomic<bool> rewatch_{true};
 
   std::unique_ptr<store::Database> pipeline_db_, delivery_db_, api_db_;
+  /// Held by every write transaction of this process (see deliver_due).
+  std::mutex write_lock_;
+  std::unique_ptr<StatementCache> pipeline_cache_;
   std::mutex api_lock_;
   DirectoryWatcher watcher_;
   int wake_fd_ = -1;

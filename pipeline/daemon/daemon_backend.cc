@@ -155,6 +155,7 @@ Result<http::UploadResult> DaemonBackend::upload(const http::UploadRequest& r) {
   InboundMessage m;
   m.tenant = route->tenant;
   m.route = route->name;
+  m.adapter = route->adapter->info().name;
   m.source = "upload:" + r.channel + "/" + r.file_name;
   m.bytes = r.bytes;
   m.actor = r.actor.empty() ? "upload" : r.actor;

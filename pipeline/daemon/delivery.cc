@@ -28,7 +28,8 @@ Result<std::optional<std::string>> next_delivery_due(store::Database& db) {
 }
 
 Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver& resolve,
-                                  store::Timestamp now, int limit, const RetryPolicy& retry) {
+                                  store::Timestamp now, int limit, const RetryPolicy& retry,
+                                  std::mutex* write_lock) {
   const std::string now_text = store::format_timestamp(now);
   std::vector<Due> due;
   {
@@ -92,6 +93,8 @@ Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver
   }
 
   // Record every outcome in one transaction.
+  std::unique_lock<std::mutex> guard;
+  if (write_lock != nullptr) guard = std::unique_lock(*write_lock);
   auto ok = db.transaction([&](store::Transaction& tx) -> Result<void> {
     MessageLog log(tx, now_text);
     auto done = tx.prepare(
@@ -111,7 +114,9 @@ Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver
         auto moved = log.move(d.message_id, d.state, "delivered", "delivery",
                               "to " + d.destination + " as " + d.parcel.file_name);
         if (!moved) return Unexpected(moved.error());
-        if (auto r = log.set_retry(d.message_id, d.attempts + 1, std::nullopt); !r) return r;
+        if (d.attempts > 0) {
+          if (auto r = log.set_retry(d.message_id, d.attempts + 1, std::nullopt); !r) return r;
+        }
         ++round.delivered;
         round.delivered_created_at.push_back(d.created_at);
         continue;

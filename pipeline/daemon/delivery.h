@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,8 +33,12 @@ struct DeliveryRound {
 };
 
 /// Delivers up to `limit` due outbox rows. Store failures are returned.
+/// `write_lock`, when given, is held while the outcomes commit: the daemon's
+/// threads take turns at the store's one write lock in process instead of
+/// sleeping in SQLite's busy handler.
 Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver& resolve,
-                                  store::Timestamp now, int limit, const RetryPolicy& retry);
+                                  store::Timestamp now, int limit, const RetryPolicy& retry,
+                                  std::mutex* write_lock = nullptr);
 
 /// When the next pending outbox row is due, or nullopt when none is pending.
 Result<std::optional<std::string>> next_delivery_due(store::Database& db);

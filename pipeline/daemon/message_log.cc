@@ -5,9 +5,15 @@
 
 namespace cb::daemon {
 
+store::Statement& MessageLog::stmt(std::string_view sql) {
+  if (cache_ != nullptr) return cache_->get(sql);
+  owned_.push_back(tx_.prepare(sql));
+  return *owned_.back();
+}
+
 Result<Received> MessageLog::receive(const InboundMessage& m) {
   const std::string hash = store::sha256_hex(m.bytes);
-  auto dup = tx_.prepare(
+  auto* dup = &stmt(
       "SELECT id, state FROM messages WHERE tenant = ?1 AND route = ?2 AND content_hash = ?3 "
       "AND direction = 'in'");
   dup->bind_text(1, m.tenant).bind_text(2, m.route).bind_text(3, hash);
@@ -24,21 +30,26 @@ Result<Received> MessageLog::receive(const InboundMessage& m) {
   }
   dup->reset();
   const store::EncodedBody body = store::encode_body(m.bytes);
-  auto st = tx_.prepare(
+  auto* st = &stmt(
       "INSERT INTO messages (tenant, direction, route, source, content_hash, bytes, byte_size, "
-      "state, created_at, updated_at, encoding, raw_size) VALUES (?1, 'in', ?2, ?3, ?4, ?5, ?6, "
-      "'received', ?7, ?7, ?8, ?9) RETURNING id");
+      "state, created_at, updated_at, encoding, raw_size, adapter) VALUES (?1, 'in', ?2, ?3, ?4, "
+      "?5, ?6, 'received', ?7, ?7, ?8, ?9, ?10) RETURNING id");
   st->bind_text(1, m.tenant).bind_text(2, m.route).bind_text(3, m.source).bind_text(4, hash);
   st->bind_blob(5, std::string_view(body.blob))
       .bind_int(6, static_cast<std::int64_t>(body.blob.size()))
       .bind_text(7, now_)
       .bind_text(8, body.encoding)
       .bind_int(9, body.raw_size);
+  if (m.adapter.empty()) {
+    st->bind_null(10);
+  } else {
+    st->bind_text(10, m.adapter);
+  }
   auto s = st->step();
   if (!s) return Unexpected(s.error());
   const std::int64_t id = st->column_int(0);
   st->reset();
-  auto ev = tx_.prepare(
+  auto* ev = &stmt(
       "INSERT INTO message_events (message_id, at, actor, from_state, to_state, note) VALUES "
       "(?1, ?2, ?3, NULL, 'received', ?4)");
   ev->bind_int(1, id).bind_text(2, now_).bind_text(3, m.actor);
@@ -52,7 +63,7 @@ Result<std::int64_t> MessageLog::emit(const std::string& tenant, const std::stri
                                       std::string_view bytes, const std::string& actor,
                                       const std::string& note_text) {
   const store::EncodedBody body = store::encode_body(bytes);
-  auto st = tx_.prepare(
+  auto* st = &stmt(
       "INSERT INTO messages (tenant, direction, route, adapter, source, content_hash, bytes, "
       "byte_size, state, created_at, updated_at, encoding, raw_size) VALUES (?1, 'out', ?2, ?3, "
       "?4, ?5, ?6, ?7, 'emitted', ?8, ?8, ?9, ?10) RETURNING id");
@@ -64,7 +75,7 @@ Result<std::int64_t> MessageLog::emit(const std::string& tenant, const std::stri
   if (!s) return Unexpected(s.error());
   const std::int64_t id = st->column_int(0);
   st->reset();
-  auto ev = tx_.prepare(
+  auto* ev = &stmt(
       "INSERT INTO message_events (message_id, at, actor, from_state, to_state, note) VALUES "
       "(?1, ?2, ?3, NULL, 'emitted', ?4)");
   ev->bind_int(1, id).bind_text(2, now_).bind_text(3, actor).bind_text(4, note_text);
@@ -74,12 +85,12 @@ Result<std::int64_t> MessageLog::emit(const std::string& tenant, const std::stri
 
 Result<bool> MessageLog::move(std::int64_t id, std::string_view from, std::string_view to,
                               const std::string& actor, const std::string& note_text) {
-  auto st = tx_.prepare(
+  auto* st = &stmt(
       "UPDATE messages SET state = ?3, updated_at = ?4 WHERE id = ?1 AND state = ?2");
   st->bind_int(1, id).bind_text(2, from).bind_text(3, to).bind_text(4, now_);
   if (auto ok = st->run(); !ok) return Unexpected(ok.error());
   if (st->rows_affected() == 0) return false;
-  auto ev = tx_.prepare(
+  auto* ev = &stmt(
       "INSERT INTO message_events (message_id, at, actor, from_state, to_state, note) VALUES "
       "(?1, ?2, ?3, ?4, ?5, ?6)");
   ev->bind_int(1, id).bind_text(2, now_).bind_text(3, actor).bind_text(4, from).bind_text(5, to);
@@ -90,7 +101,7 @@ Result<bool> MessageLog::move(std::int64_t id, std::string_view from, std::strin
 
 Result<void> MessageLog::note(std::int64_t id, std::string_view state, const std::string& actor,
                               const std::string& note_text) {
-  auto ev = tx_.prepare(
+  auto* ev = &stmt(
       "INSERT INTO message_events (message_id, at, actor, from_state, to_state, note) VALUES "
       "(?1, ?2, ?3, ?4, ?4, ?5)");
   ev->bind_int(1, id).bind_text(2, now_).bind_text(3, actor).bind_text(4, state);
@@ -100,7 +111,7 @@ Result<void> MessageLog::note(std::int64_t id, std::string_view state, const std
 
 Result<void> MessageLog::add_diagnostics(std::int64_t id, const Diagnostics& ds) {
   if (ds.empty()) return {};
-  auto st = tx_.prepare(
+  auto* st = &stmt(
       "INSERT INTO message_diagnostics (message_id, at, severity, code, location, message, hint) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   for (const auto& d : ds) {
@@ -115,7 +126,7 @@ Result<void> MessageLog::add_diagnostics(std::int64_t id, const Diagnostics& ds)
 
 Result<void> MessageLog::set_retry(std::int64_t id, int attempts,
                                    const std::optional<std::string>& next_at) {
-  auto st = tx_.prepare("UPDATE messages SET attempts = ?2, next_attempt_at = ?3 WHERE id = ?1");
+  auto* st = &stmt("UPDATE messages SET attempts = ?2, next_attempt_at = ?3 WHERE id = ?1");
   st->bind_int(1, id).bind_int(2, attempts);
   if (next_at) {
     st->bind_text(3, *next_at);
@@ -126,13 +137,13 @@ Result<void> MessageLog::set_retry(std::int64_t id, int attempts,
 }
 
 Result<void> MessageLog::set_adapter(std::int64_t id, const std::string& adapter) {
-  auto st = tx_.prepare("UPDATE messages SET adapter = ?2 WHERE id = ?1");
+  auto* st = &stmt("UPDATE messages SET adapter = ?2 WHERE id = ?1");
   st->bind_int(1, id).bind_text(2, adapter);
   return st->run();
 }
 
 Result<void> MessageLog::set_business_key(std::int64_t id, const std::string& key) {
-  auto st = tx_.prepare("UPDATE messages SET business_key = ?2 WHERE id = ?1");
+  auto* st = &stmt("UPDATE messages SET business_key = ?2 WHERE id = ?1");
   st->bind_int(1, id).bind_text(2, key);
   return st->run();
 }
@@ -141,7 +152,7 @@ Result<std::optional<std::int64_t>> MessageLog::applied_with_key(const std::stri
                                                                  const std::string& route,
                                                                  const std::string& key,
                                                                  std::int64_t except_id) {
-  auto st = tx_.prepare(
+  auto* st = &stmt(
       "SELECT id FROM messages WHERE tenant = ?1 AND business_key = ?2 AND route = ?3 "
       "AND direction = 'in' AND state = 'applied' AND id <> ?4 LIMIT 1");
   st->bind_text(1, tenant).bind_text(2, key).bind_text(3, route).bind_int(4, except_id);
@@ -156,7 +167,7 @@ Result<std::optional<std::int64_t>> MessageLog::applied_with_key(const std::stri
 Result<std::int64_t> MessageLog::enqueue(const std::string& tenant, std::int64_t message_id,
                                          const std::string& destination,
                                          const std::string& file_name) {
-  auto st = tx_.prepare(
+  auto* st = &stmt(
       "INSERT INTO outbox (created_at, updated_at, tenant, kind, destination, payload, "
       "message_id, state, next_attempt_at) VALUES (?1, ?1, ?2, 'deliver', ?3, ?4, ?5, "
       "'pending', ?1) RETURNING id");
@@ -169,11 +180,21 @@ Result<std::int64_t> MessageLog::enqueue(const std::string& tenant, std::int64_t
   return id;
 }
 
-Result<std::optional<StoredMessage>> load_message(store::Database& db, std::int64_t id) {
-  auto st = db.prepare(
+Result<std::optional<StoredMessage>> load_message(store::Database& db, std::int64_t id,
+                                                  StatementCache* cache) {
+  std::unique_ptr<store::Statement> own;
+  constexpr std::string_view kSql =
       "SELECT id, tenant, direction, route, coalesce(adapter, ''), source, state, "
       "coalesce(business_key, ''), content_hash, bytes, encoding, coalesce(raw_size, byte_size), "
-      "pruned_at IS NOT NULL, attempts, created_at FROM messages WHERE id = ?1");
+      "pruned_at IS NOT NULL, attempts, created_at, next_attempt_at IS NOT NULL, "
+      "coalesce(reprocess_destination, '') FROM messages WHERE id = ?1";
+  store::Statement* st = nullptr;
+  if (cache != nullptr) {
+    st = &cache->get(kSql);
+  } else {
+    own = db.prepare(kSql);
+    st = own.get();
+  }
   st->bind_int(1, id);
   auto s = st->step();
   if (!s) return Unexpected(s.error());
@@ -191,6 +212,8 @@ Result<std::optional<StoredMessage>> load_message(store::Database& db, std::int6
   m.pruned = st->column_int(12) != 0;
   m.attempts = static_cast<int>(st->column_int(13));
   m.created_at = st->column_text(14);
+  m.has_next_attempt = st->column_int(15) != 0;
+  m.reprocess_destination = st->column_text(16);
   if (!m.pruned) {
     const std::string blob = st->column_text(9);
     auto body = store::decode_body(st->column_text(10), blob, st->column_int(11));

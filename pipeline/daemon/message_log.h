@@ -8,8 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/diag/diagnostic.h"
+#include "pipeline/daemon/statement_cache.h"
 #include "pipeline/store/database.h"
 
 namespace cb::daemon {
@@ -19,6 +21,7 @@ struct InboundMessage {
   std::string tenant;
   std::string route;
   std::string source;  // file name, "upload:<channel>/<name>", URL
+  std::string adapter;  // the route's reading adapter, when known
   std::string bytes;
   std::string actor = "intake";
   std::string note;    // for the "received" event
@@ -38,12 +41,16 @@ struct StoredMessage {
   std::string bytes;  // decoded
   bool pruned = false;
   int attempts = 0;
+  bool has_next_attempt = false;
+  std::string reprocess_destination;
   std::string created_at;
 };
 
 class MessageLog {
  public:
-  MessageLog(const store::Transaction& tx, std::string now) : tx_(tx), now_(std::move(now)) {}
+  /// `cache` (optional) must belong to the transaction's connection.
+  MessageLog(const store::Transaction& tx, std::string now, StatementCache* cache = nullptr)
+      : tx_(tx), now_(std::move(now)), cache_(cache) {}
 
   /// Stores an inbound message in state "received", or records a
   /// "received again" event on the existing one when the content is a duplicate.
@@ -79,13 +86,18 @@ class MessageLog {
                                const std::string& destination, const std::string& file_name);
 
   const std::string& now() const { return now_; }
+  /// A statement on the transaction's connection (cached when a cache was given).
+  store::Statement& stmt(std::string_view sql);
 
  private:
   const store::Transaction& tx_;
   std::string now_;
+  StatementCache* cache_;
+  std::vector<std::unique_ptr<store::Statement>> owned_;
 };
 
 /// Reads one message (any direction); nullopt when there is none.
-Result<std::optional<StoredMessage>> load_message(store::Database& db, std::int64_t id);
+Result<std::optional<StoredMessage>> load_message(store::Database& db, std::int64_t id,
+                                                  StatementCache* cache = nullptr);
 
 }  // namespace cb::daemon

@@ -43,18 +43,6 @@ std::string output_file_name(std::int64_t out_id, const std::string& inbound_sou
   return id + (safe.empty() ? "" : "-" + safe) + (exts.empty() ? ".out" : exts.front());
 }
 
-Result<std::optional<std::string>> reprocess_destination(const store::Transaction& tx,
-                                                         std::int64_t id) {
-  auto st = tx.prepare("SELECT reprocess_destination FROM messages WHERE id = ?1");
-  st->bind_int(1, id);
-  auto s = st->step();
-  if (!s) return Unexpected(s.error());
-  std::optional<std::string> out;
-  if (*s == store::Step::row && !st->is_null(0)) out = st->column_text(0);
-  st->reset();
-  return out;
-}
-
 }  // namespace
 
 std::string business_key_of(const DocumentSet&) {
@@ -66,8 +54,9 @@ std::string business_key_of(const DocumentSet&) {
 Result<ProcessOutcome> process_message(const store::Transaction& tx, const RouteTable& routes,
                                        const StoredMessage& msg, store::Timestamp now,
                                        const std::string& destination_override,
-                                       const RetryPolicy& retry, const std::string& actor) {
-  MessageLog log(tx, store::format_timestamp(now));
+                                       const RetryPolicy& retry, const std::string& actor,
+                                       StatementCache* cache) {
+  MessageLog log(tx, store::format_timestamp(now), cache);
   ProcessOutcome out;
   out.message_id = msg.id;
   out.route = msg.route;
@@ -161,10 +150,8 @@ Result<ProcessOutcome> process_message(const store::Transaction& tx, const Route
     }
   }
 
-  auto override_dest = reprocess_destination(tx, msg.id);
-  if (!override_dest) return Unexpected(override_dest.error());
   std::string dest_override = destination_override;
-  if (dest_override.empty() && *override_dest) dest_override = **override_dest;
+  if (dest_override.empty()) dest_override = msg.reprocess_destination;
 
   // Apply and emit in a savepoint: a refusal undoes the apply and every output.
   Diagnostics apply_problems;
@@ -178,7 +165,7 @@ Result<ProcessOutcome> process_message(const store::Transaction& tx, const Route
       }
       if (auto ok = repo.upsert(read.documents, msg.id); !ok) return ok;
     }
-    MessageLog inner_log(inner, log.now());
+    MessageLog inner_log(inner, log.now(), cache);
     for (const auto& output : route->outputs) {
       adapters::Context wctx;
       wctx.source_name = msg.source;
@@ -227,9 +214,11 @@ Result<ProcessOutcome> process_message(const store::Transaction& tx, const Route
   if (auto moved = log.move(msg.id, "parsed", "applied", actor, note); !moved) {
     return Unexpected(moved.error());
   }
-  if (auto ok = log.set_retry(msg.id, msg.attempts, std::nullopt); !ok) return Unexpected(ok.error());
-  if (*override_dest) {
-    auto clear = tx.prepare("UPDATE messages SET reprocess_destination = NULL WHERE id = ?1");
+  if (msg.has_next_attempt) {
+    if (auto ok = log.set_retry(msg.id, msg.attempts, std::nullopt); !ok) return Unexpected(ok.error());
+  }
+  if (!msg.reprocess_destination.empty()) {
+    auto* clear = &log.stmt("UPDATE messages SET reprocess_destination = NULL WHERE id = ?1");
     clear->bind_int(1, msg.id);
     if (auto ok = clear->run(); !ok) return Unexpected(ok.error());
   }
@@ -238,7 +227,8 @@ Result<ProcessOutcome> process_message(const store::Transaction& tx, const Route
 }
 
 Result<int> process_due(store::Database& db, const RouteTable& routes, store::Timestamp now,
-                        int limit, const RetryPolicy& retry, std::vector<ProcessOutcome>* out) {
+                        int limit, const RetryPolicy& retry, std::vector<ProcessOutcome>* out,
+                        StatementCache* cache) {
   const std::string now_text = store::format_timestamp(now);
   std::vector<std::int64_t> ids;
   {
@@ -270,10 +260,10 @@ Result<int> process_due(store::Database& db, const RouteTable& routes, store::Ti
   auto ok = db.transaction([&](store::Transaction& tx) -> Result<void> {
     outcomes.clear();
     for (std::int64_t id : ids) {
-      auto m = load_message(db, id);
+      auto m = load_message(db, id, cache);
       if (!m) return Unexpected(m.error());
       if (!*m || ((*m)->state != "received" && (*m)->state != "failed")) continue;
-      auto r = process_message(tx, routes, **m, now, "", retry, "pipeline");
+      auto r = process_message(tx, routes, **m, now, "", retry, "pipeline", cache);
       if (!r) return Unexpected(r.error());
       outcomes.push_back(std::move(*r));
     }

@@ -51,14 +51,16 @@ std::string business_key_of(const DocumentSet& docs);
 Result<ProcessOutcome> process_message(const store::Transaction& tx, const RouteTable& routes,
                                        const StoredMessage& msg, store::Timestamp now,
                                        const std::string& destination_override,
-                                       const RetryPolicy& retry, const std::string& actor);
+                                       const RetryPolicy& retry, const std::string& actor,
+                                       StatementCache* cache = nullptr);
 
 /// Routes up to `limit` inbound messages that are due (received, or failed
 /// with next_attempt_at <= now) in one transaction (group commit). Appends the
 /// outcomes to `out` when given. Returns how many were routed.
 Result<int> process_due(store::Database& db, const RouteTable& routes, store::Timestamp now,
                         int limit, const RetryPolicy& retry,
-                        std::vector<ProcessOutcome>* out = nullptr);
+                        std::vector<ProcessOutcome>* out = nullptr,
+                        StatementCache* cache = nullptr);
 
 /// Runs one file through a route without side effects: the message is stored,
 /// routed and then everything is rolled back. For `carebridge route test`.
