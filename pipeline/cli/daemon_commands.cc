@@ -11,6 +11,11 @@
 #include "pipeline/daemon/daemon.h"
 #include "pipeline/daemon/daemon_backend.h"
 #include "pipeline/daemon/processor.h"
+#include "pipeline/metrics/metrics_registry.h"
+#include "pipeline/metrics/pipeline_metrics.h"
+#include "pipeline/metrics/store_gauges.h"
+#include "pipeline/ops/ops_service.h"
+#include "pipeline/ops/scheduler.h"
 
 namespace fs = std::filesystem;
 
@@ -42,6 +47,10 @@ std::unique_ptr<daemon::Daemon> setup(const GlobalOptions& g, std::ostream& err,
   return d;
 }
 
+bool backend_ready(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return a.empty() && b.empty();
+}
+
 std::string pad(std::string s, std::size_t n) {
   if (s.size() < n) s.append(n - s.size(), ' ');
   return s;
@@ -63,23 +72,88 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  int rc = kOk;
-  auto d = setup(global, err, rc);
-  if (!d) return rc;
+  config::Config cfg;
+  Date working_date = Date::min();
+  if (auto r = load_configuration(global, "", cfg, working_date, err)) return *r;
+  metrics::Registry registry;
+  metrics::PipelineMetrics metrics(registry);
+  daemon::DaemonOptions options;
+  options.config = cfg;
+  options.metrics = &metrics;
+  auto opened = daemon::Daemon::open(std::move(options));
+  if (!opened) {
+    err << config::format_diagnostics(opened.error());
+    return kUsage;
+  }
+  auto& d = *opened;
+
+  // ops: scheduler thread, job runs for the API, readiness checks, metrics.
+  std::vector<fs::path> outputs, intakes;
+  for (const auto& r : d->routes()->routes()) {
+    if (r.folder) intakes.push_back(*r.folder);
+    for (const auto& o : r.outputs) {
+      if (o.destination.kind == daemon::DestinationSpec::Kind::folder) {
+        outputs.push_back(o.destination.folder);
+      }
+    }
+  }
+  auto ops_db = d->open_connection();
+  if (!ops_db) {
+    err << ops_db.error().to_string() << "\n";
+    return kUsage;
+  }
+  ops::OpsServiceOptions ops_options;
+  ops_options.now = [&d] { return d->now(); };
+  ops_options.to_local = ops::system_local_time;
+  ops_options.output_folders = outputs;
+  ops_options.intake_folders = intakes;
+  auto ops = ops::OpsService::create(cfg, std::move(*ops_db), &metrics, ops_options);
+  if (!ops) {
+    err << config::format_diagnostics(ops.error());
+    return kUsage;
+  }
+  auto gauges_db = d->open_connection();
+  if (!gauges_db) {
+    err << gauges_db.error().to_string() << "\n";
+    return kUsage;
+  }
+  std::mutex gauges_lock;
+  registry.add_collector([&] {
+    std::lock_guard guard(gauges_lock);
+    (void)metrics::refresh_store_gauges(**gauges_db, metrics);
+  });
+
   daemon::DaemonBackend backend(*d);
+  backend.set_job_runner([&](const http::JobRequest& r) { return (*ops)->run_job(r); });
+  backend.set_job_runs_source(
+      [&](const std::string& tenant, int limit) { return (*ops)->list_runs(tenant, limit); });
+  backend.set_health_source([&] {
+    std::vector<std::string> problems;
+    for (const auto& p : (*ops)->health().problems) problems.push_back(p);
+    return problems;
+  });
+  backend.set_metrics_source([&] {
+    metrics.set_ready(backend_ready(d->problems(), (*ops)->health().problems));
+    return registry.render();
+  });
+  if (auto started = (*ops)->start(); !started) {
+    err << started.error().to_string() << "\n";
+    return kUsage;
+  }
   d->start();
-  const auto cfg = d->config();
-  out << "carebridge serve: " << cfg.routes.size() << " route(s), store "
-      << cfg.resolve(cfg.store.path).string() << "; SIGHUP reloads, SIGTERM stops" << std::endl;
-  spdlog::info("serving {} route(s)", cfg.routes.size());
+  const auto running = d->config();
+  out << "carebridge serve: " << running.routes.size() << " route(s), store "
+      << running.resolve(running.store.path).string() << "; SIGHUP reloads, SIGTERM stops"
+      << std::endl;
+  spdlog::info("serving {} route(s)", running.routes.size());
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
       config::Config next;
-      Date working_date = Date::min();
+      Date next_date = Date::min();
       std::ostringstream problems;
-      if (load_configuration(global, "", next, working_date, problems)) {
+      if (load_configuration(global, "", next, next_date, problems)) {
         spdlog::error("reload refused, the old configuration stays: {}", problems.str());
         continue;
       }
@@ -97,6 +171,7 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
     break;
   }
   d->stop();
+  (*ops)->stop();
   out << "carebridge serve: stopped" << std::endl;
   return kOk;
 }

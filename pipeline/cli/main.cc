@@ -9,15 +9,7 @@
 #include "pipeline/cli/commands.h"
 #include "pipeline/cli/daemon_commands.h"
 #include "pipeline/cli/tools.h"
-
-namespace {
-
-int not_built(const std::string& what, const std::string& issue) {
-  std::cerr << "carebridge " << what << ": not built yet (" << issue << ")\n";
-  return cb::cli::kUsage;
-}
-
-}  // namespace
+#include "pipeline/cli/ops_commands.h"  // ops: run, jobs
 
 int main(int argc, char** argv) {
   CLI::App app{"carebridge — integration hub for the billing of medical aids"};
@@ -122,8 +114,33 @@ int main(int argc, char** argv) {
 
   std::string job;
   auto* run = app.add_subcommand("run", "run one batch job now");
-  run->add_option("JOB", job, "job name")->required();
-  run->callback([&] { rc = not_built("run " + job, "the batch jobs come with the domain core"); });
+  // ---- ops (issue 8): run JOB, jobs list|available ----
+  cb::cli::RunJobArgs run_args;
+  run->add_option("JOB", job, "a registered job (see `jobs available`) or a [[jobs]] entry")
+      ->required();
+  run->add_option("--date", run_args.date, "working date YYYY-MM-DD (default: today)");
+  auto* run_tenant = run->add_option("--tenant", run_args.tenant, "tenant (default: all)");
+  auto* run_filter = run->add_option("--filter", run_args.filter, "job-specific filter");
+  run->callback([&] {
+    run_args.job = job;
+    run_args.tenant_set = run_tenant->count() > 0;
+    run_args.filter_set = run_filter->count() > 0;
+    rc = cb::cli::run_job(global, run_args, std::cout, std::cerr);
+  });
+
+  cb::cli::JobsListArgs jobs_args;
+  auto* jobs = app.add_subcommand("jobs", "batch jobs: recorded runs and what can run");
+  jobs->require_subcommand(1);
+  auto* jobs_list = jobs->add_subcommand("list", "recorded job runs, newest first");
+  jobs_list->add_option("--job", jobs_args.job, "only this job");
+  jobs_list->add_option("--tenant", jobs_args.tenant, "only this tenant's runs");
+  jobs_list->add_option("--state", jobs_args.state, "running, succeeded or failed");
+  jobs_list->add_option("--limit", jobs_args.limit, "at most this many (default 20)");
+  jobs_list->add_flag("--log", jobs_args.log, "print each run's log");
+  jobs_list->callback([&] { rc = cb::cli::jobs_list(global, jobs_args, std::cout, std::cerr); });
+  auto* jobs_available = jobs->add_subcommand("available", "registered jobs and [[jobs]] entries");
+  jobs_available->callback([&] { rc = cb::cli::jobs_available(global, std::cout, std::cerr); });
+  // ---- end of ops commands ----
 
   std::string date, formula;
   bool explain = false;

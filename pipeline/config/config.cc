@@ -5,6 +5,8 @@
 #include <cstring>
 #include <map>
 
+#include "pipeline/ops/cron_schedule.h"
+
 namespace cb::config {
 namespace {
 
@@ -173,6 +175,119 @@ Schema<DeliveryConfig> delivery_schema() {
   return s;
 }
 
+// --- ops: [[jobs]], [[retention]], [health] (pipeline/ops) -------------------
+
+Schema<JobEntryConfig> job_entry_schema() {
+  Schema<JobEntryConfig> s("[[jobs]]");
+  s.text("name", &JobEntryConfig::name, "unique name of the entry, e.g. \"nightly-plan-update\"")
+      .required()
+      .rule("non-empty", non_empty());
+  s.text("job", &JobEntryConfig::job,
+         "registered job to run, e.g. \"plan-update\", \"retention\" (`carebridge jobs list`)")
+      .required()
+      .rule("non-empty", non_empty());
+  s.text("schedule", &JobEntryConfig::schedule,
+         "5-field cron schedule in the daemon's time zone, e.g. \"0 2 * * *\" (02:00 daily)")
+      .required()
+      .rule("cron", [](const Scalar& v) -> std::optional<std::string> {
+        ops::CronError err;
+        if (ops::CronSchedule::parse(std::get<std::string>(v), &err)) return std::nullopt;
+        return "'" + std::get<std::string>(v) + "' is not a cron schedule: " + err.reason +
+               " (at column " + std::to_string(err.column) + ")";
+      });
+  s.text("tenant", &JobEntryConfig::tenant, "tenant the job runs for (default: all tenants)");
+  s.text("filter", &JobEntryConfig::filter, "job-specific filter, e.g. a route for retention");
+  s.boolean("enabled", &JobEntryConfig::enabled, "false keeps the entry but does not run it");
+  s.integer("catch_up_days", &JobEntryConfig::catch_up_days, 0, 366,
+            "after downtime, missed runs of at most this many days are caught up, oldest first");
+  s.record_locations(&JobEntryConfig::where);
+  return s;
+}
+
+Schema<RetentionConfig> retention_schema() {
+  Schema<RetentionConfig> s("[[retention]]");
+  s.text("route", &RetentionConfig::route,
+         "route name, or \"*\" for every route without its own entry")
+      .required()
+      .rule("non-empty", non_empty());
+  s.integer("body_days", &RetentionConfig::body_days, 1, 36500,
+            "message bodies older than this are pruned (metadata and audit stay)");
+  s.path("archive_dir", &RetentionConfig::archive_dir,
+         "folder bodies are archived to before pruning, relative to workdir (optional)");
+  s.integer("metadata_days", &RetentionConfig::metadata_days, 1, 36500,
+            "messages older than this are deleted with their events and diagnostics");
+  s.record_locations(&RetentionConfig::where);
+  s.check([](const RetentionConfig& c, const KeyLocations& at, Reporter& r) {
+    if (!at.has("body_days") && !at.has("metadata_days") && at.has("route")) {
+      r.report(DiagCode::ConfigMissingKey,
+               "retention for route '" + c.route + "' needs body_days or metadata_days",
+               at.of("route"));
+    }
+    if (c.body_days && c.metadata_days && *c.metadata_days < *c.body_days) {
+      r.report(DiagCode::ConfigConflict,
+               "retention.metadata_days (" + std::to_string(*c.metadata_days) +
+                   ") is shorter than body_days (" + std::to_string(*c.body_days) + ")",
+               at.of("metadata_days"), "metadata must be kept at least as long as the bodies");
+    }
+    if (c.archive_dir && !c.body_days && at.has("archive_dir")) {
+      r.report(DiagCode::ConfigConflict, "retention.archive_dir needs body_days",
+               at.of("archive_dir"), "bodies are archived when they are pruned after body_days");
+    }
+  });
+  return s;
+}
+
+Schema<HealthConfig> health_schema() {
+  Schema<HealthConfig> s("[health]");
+  s.integer("min_free_disk_mb", &HealthConfig::min_free_disk_mb, 0, 100'000'000,
+            "not ready when the store's or an output folder's disk has less free space (MiB)");
+  s.integer("scheduler_max_tick_age_seconds", &HealthConfig::scheduler_max_tick_age_seconds, 10,
+            86400, "not ready when the scheduler has not run for this long");
+  return s;
+}
+
+/// Names unique, tenants and routes known.
+void check_ops_config(const Config& c, Reporter& r) {
+  std::map<std::string, Location, std::less<>> names;
+  for (const auto& j : c.jobs) {
+    if (!j.name.empty()) {
+      auto [it, fresh] = names.emplace(j.name, j.where.of("name"));
+      if (!fresh) {
+        r.report(DiagCode::ConfigDuplicate,
+                 "job entry name '" + j.name + "' is used twice: first at " + line_of(it->second) +
+                     ", again at " + line_of(j.where.of("name")),
+                 j.where.of("name"));
+      }
+    }
+    if (j.tenant && !c.find_tenant(*j.tenant)) {
+      r.report(DiagCode::ConfigBadReference,
+               "job entry '" + j.name + "' names tenant '" + *j.tenant + "', which is not configured",
+               j.where.of("tenant"));
+    }
+  }
+  std::map<std::string, Location, std::less<>> routes;
+  for (const auto& ret : c.retention) {
+    if (ret.route.empty()) continue;
+    auto [it, fresh] = routes.emplace(ret.route, ret.where.of("route"));
+    if (!fresh) {
+      r.report(DiagCode::ConfigDuplicate,
+               "retention for route '" + ret.route + "' is given twice: first at " +
+                   line_of(it->second) + ", again at " + line_of(ret.where.of("route")),
+               ret.where.of("route"));
+    }
+    if (ret.route != "*" && !c.find_route(ret.route)) {
+      std::string known;
+      for (const auto& route : c.routes) known += (known.empty() ? "" : ", ") + route.name;
+      r.report(DiagCode::ConfigBadReference,
+               "retention names route '" + ret.route + "', which is not configured",
+               ret.where.of("route"),
+               known.empty() ? "use route = \"*\" for every route" : "configured routes: " + known);
+    }
+  }
+}
+
+// --- end ops ------------------------------------------------------------------
+
 Schema<Config> make_config_schema() {
   Schema<Config> s("the top level");
   s.date("working_date", &Config::working_date,
@@ -185,6 +300,13 @@ Schema<Config> make_config_schema() {
   s.table_array("tenants", &Config::tenants, tenant_schema(), "tenants");
   s.table_array("routes", &Config::routes, route_schema(), "routes");
   s.table("delivery", &Config::delivery, delivery_schema(), "retries and batching of the daemon");
+  // --- ops
+  s.table_array("jobs", &Config::jobs, job_entry_schema(), "scheduled batch jobs");
+  s.table_array("retention", &Config::retention, retention_schema(),
+                "how long message bodies and metadata are kept, per route");
+  s.table("health", &Config::health, health_schema(), "readiness thresholds");
+  s.check([](const Config& c, const KeyLocations&, Reporter& r) { check_ops_config(c, r); });
+  // --- end ops
   s.check([](const Config& c, const KeyLocations&, Reporter& r) {
     std::map<std::string, Location, std::less<>> seen;
     for (const auto& t : c.tenants) {

@@ -94,6 +94,38 @@ struct DeliveryConfig {
   std::int64_t batch = 256;              // messages per store transaction (group commit)
 };
 
+// --- ops: scheduler, retention, health (pipeline/ops) ---------------------
+
+/// [[jobs]]: a scheduled batch job (Zeitplan-Eintrag). See pipeline/ops/scheduler.h.
+struct JobEntryConfig {
+  std::string name;      // unique entry name, e.g. "nightly-plan-update"
+  std::string job;       // registered job, e.g. "plan-update", "retention"
+  std::string schedule;  // 5-field cron, e.g. "0 2 * * *" (checked on load)
+  std::optional<std::string> tenant;
+  std::string filter;
+  bool enabled = true;
+  int catch_up_days = 7;  // how far back missed runs are caught up
+  KeyLocations where;
+};
+
+/// [[retention]]: how long message bodies and metadata are kept per route
+/// (route "*" = every route without its own entry). See pipeline/ops/retention.h.
+struct RetentionConfig {
+  std::string route;
+  std::optional<int> body_days;
+  std::optional<std::filesystem::path> archive_dir;  // relative to workdir
+  std::optional<int> metadata_days;
+  KeyLocations where;
+};
+
+/// [health]: thresholds of the readiness checks.
+struct HealthConfig {
+  std::int64_t min_free_disk_mb = 1024;
+  int scheduler_max_tick_age_seconds = 300;
+};
+
+// --- end ops ---------------------------------------------------------------
+
 struct Config {
   /// Overrides the clock for demos and tests ("YYYY-MM-DD").
   std::optional<std::string> working_date;
@@ -106,6 +138,11 @@ struct Config {
   std::vector<TenantConfig> tenants;
   std::vector<RouteConfig> routes;
   DeliveryConfig delivery;
+  // --- ops
+  std::vector<JobEntryConfig> jobs;
+  std::vector<RetentionConfig> retention;
+  HealthConfig health;
+  // --- end ops
   /// The file the configuration came from (the name given to load_config_text).
   std::string source;
 

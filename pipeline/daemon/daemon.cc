@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "pipeline/daemon/delivery.h"
+#include "pipeline/metrics/pipeline_metrics.h"
 #include "pipeline/store/sqlite_database.h"
 
 namespace cb::daemon {
@@ -260,7 +261,14 @@ int Daemon::intake_step(const RouteTable& routes) {
 
 void Daemon::count_outcomes(const std::vector<ProcessOutcome>& outcomes) {
   std::lock_guard guard(stats_lock_);
-  for (const auto& o : outcomes) ++counters_.routed[{o.route, o.state}];
+  for (const auto& o : outcomes) {
+    ++counters_.routed[{o.route, o.state}];
+    if (options_.metrics != nullptr) {
+      options_.metrics->message_state(o.route, o.state);
+      for (std::size_t i = 0; i < o.outputs.size(); ++i) options_.metrics->message_state(o.route, "emitted");
+      if (o.state == "dead") options_.metrics->dead_letter(o.route);
+    }
+  }
 }
 
 int Daemon::pipeline_step() {
@@ -326,9 +334,21 @@ int Daemon::delivery_step() {
       destination_problems_[dest] = error;
     }
   }
-  for (const auto& created : round->delivered_created_at) {
+  if (auto* m = options_.metrics) {
+    for (const auto& [route, dest] : round->retried_routes) m->retry(route, dest);
+    for (const auto& route : round->dead_routes) {
+      m->dead_letter(route);
+      m->message_state(route, "dead");
+    }
+  }
+  for (std::size_t i = 0; i < round->delivered_created_at.size(); ++i) {
+    const auto& created = round->delivered_created_at[i];
     const double s =
         std::chrono::duration<double>(now - parse_ts(created)).count();
+    if (auto* m = options_.metrics) {
+      m->message_state(round->delivered_routes[i], "delivered");
+      m->processing_latency(round->delivered_routes[i], "delivery", s);
+    }
     counters_.latency_sum += s;
     ++counters_.latency_count;
     for (auto& [bound, count] : counters_.latency_buckets) {

@@ -31,6 +31,10 @@
 #include "pipeline/store/database.h"
 #include "pipeline/store/timestamp.h"
 
+namespace cb::metrics {
+class PipelineMetrics;
+}
+
 namespace cb::daemon {
 
 struct DaemonOptions {
@@ -43,6 +47,9 @@ struct DaemonOptions {
   std::uint64_t jitter_seed = 0;  // 0: from the clock
   /// Opens a store connection. Default: SQLite at config.store.path.
   std::function<Result<std::unique_ptr<store::Database>>()> open_store;
+  /// Prometheus observations (messages by route and state, latency, retries,
+  /// dead letters); optional.
+  metrics::PipelineMetrics* metrics = nullptr;
 };
 
 /// Counters for /metrics, by route and state.
@@ -122,6 +129,8 @@ class Daemon {
   std::shared_ptr<const RouteTable> routes() const;
   config::Config config() const;
   store::Timestamp now() const { return clock_(); }
+  /// Opens another connection to the daemon's store (for ops, metrics).
+  Result<std::unique_ptr<store::Database>> open_connection() const { return options_.open_store(); }
   DaemonCounters counters() const;
   /// Why the daemon is not ready: destinations failing, intake folders.
   std::vector<std::string> problems() const;

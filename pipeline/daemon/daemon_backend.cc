@@ -225,12 +225,12 @@ Result<http::JobRun> DaemonBackend::run_job(const http::JobRequest& r) {
 
 Result<std::vector<http::JobRun>> DaemonBackend::list_job_runs(const std::string& tenant,
                                                                int limit) {
+  if (job_runs_) return job_runs_(tenant, limit);
   return daemon_.with_api_db([&](store::Database& db) -> Result<std::vector<http::JobRun>> {
-    (void)tenant;  // job_runs carry no tenant in this schema; every run is listed
     auto st = db.prepare(
         "SELECT id, job, working_date, filter_key, state, started_at, coalesce(finished_at, ''), "
-        "counts, log FROM job_runs ORDER BY id DESC LIMIT ?1");
-    st->bind_int(1, std::clamp(limit, 1, 1000));
+        "counts, log FROM job_runs WHERE (?2 = '' OR tenant = ?2) ORDER BY id DESC LIMIT ?1");
+    st->bind_int(1, std::clamp(limit, 1, 1000)).bind_text(2, tenant);
     std::vector<http::JobRun> out;
     for (;;) {
       auto s = st->step();
@@ -370,6 +370,9 @@ http::Health DaemonBackend::health() {
 }
 
 std::string DaemonBackend::metrics_text() {
+  // With the ops metrics registry wired in, it has every family (the daemon
+  // feeds it); the text below is the daemon's own fallback.
+  if (extra_metrics_) return extra_metrics_();
   std::string out;
   const DaemonCounters c = daemon_.counters();
   out += "# HELP carebridge_messages_received_total Inbound messages stored, by route.\n";
@@ -425,7 +428,6 @@ std::string DaemonBackend::metrics_text() {
     }
     return 0;
   });
-  if (extra_metrics_) out += extra_metrics_();
   return out;
 }
 

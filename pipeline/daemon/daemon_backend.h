@@ -48,10 +48,14 @@ class DaemonBackend final : public http::Backend {
   /// Extra health problems and metrics text (from the ops checks and registry).
   void set_health_source(std::function<std::vector<std::string>()> fn) { extra_health_ = std::move(fn); }
   void set_metrics_source(std::function<std::string()> fn) { extra_metrics_ = std::move(fn); }
+  /// Lists job runs (the ops service's view); default: the job_runs table.
+  using JobRunsFn = std::function<Result<std::vector<http::JobRun>>(const std::string&, int)>;
+  void set_job_runs_source(JobRunsFn fn) { job_runs_ = std::move(fn); }
 
  private:
   Daemon& daemon_;
   JobFn run_job_;
+  JobRunsFn job_runs_;
   std::function<std::vector<std::string>()> extra_health_;
   std::function<std::string()> extra_metrics_;
 };

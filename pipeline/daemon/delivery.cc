@@ -9,7 +9,7 @@ namespace {
 struct Due {
   std::int64_t outbox_id = 0;
   std::int64_t message_id = 0;
-  std::string destination, file_name, state, created_at;
+  std::string destination, file_name, state, created_at, route;
   int attempts = 0;
   Parcel parcel;
   DeliveryResult result;
@@ -35,7 +35,7 @@ Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver
   {
     auto st = db.prepare(
         "SELECT o.id, o.message_id, o.destination, coalesce(o.payload, ''), o.attempts, m.state, "
-        "m.bytes, m.encoding, coalesce(m.raw_size, m.byte_size), m.created_at "
+        "m.bytes, m.encoding, coalesce(m.raw_size, m.byte_size), m.created_at, m.route "
         "FROM outbox o JOIN messages m ON m.id = o.message_id "
         "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 AND o.kind = 'deliver' "
         "ORDER BY o.next_attempt_at, o.id LIMIT ?2");
@@ -52,6 +52,7 @@ Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver
       d.attempts = static_cast<int>(st->column_int(4));
       d.state = st->column_text(5);
       d.created_at = st->column_text(9);
+      d.route = st->column_text(10);
       auto body = store::decode_body(st->column_text(7), st->column_text(6), st->column_int(8));
       d.parcel.message_id = d.message_id;
       d.parcel.file_name =
@@ -119,6 +120,7 @@ Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver
         }
         ++round.delivered;
         round.delivered_created_at.push_back(d.created_at);
+        round.delivered_routes.push_back(d.route);
         continue;
       }
       const int attempts = d.attempts + 1;
@@ -139,6 +141,7 @@ Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver
         auto moved = log.move(d.message_id, d.state, "dead", "delivery", d.result.error);
         if (!moved) return Unexpected(moved.error());
         ++round.dead;
+        round.dead_routes.push_back(d.route);
         continue;
       }
       const std::string next = store::format_timestamp(now + retry.delay(attempts));
@@ -156,6 +159,7 @@ Result<DeliveryRound> deliver_due(store::Database& db, const DestinationResolver
         if (!moved) return Unexpected(moved.error());
       }
       ++round.retried;
+      round.retried_routes.emplace_back(d.route, d.destination);
     }
     return {};
   });

@@ -30,6 +30,10 @@ struct DeliveryRound {
   std::map<std::string, std::string> destination_status;
   /// created_at of each delivered outbound message, for the latency histogram.
   std::vector<std::string> delivered_created_at;
+  /// The route of each delivered message (same order), and of each retry / dead letter.
+  std::vector<std::string> delivered_routes;
+  std::vector<std::pair<std::string, std::string>> retried_routes;  // (route, destination)
+  std::vector<std::string> dead_routes;
 };
 
 /// Delivers up to `limit` due outbox rows. Store failures are returned.

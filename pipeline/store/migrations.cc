@@ -231,11 +231,43 @@ CREATE INDEX messages_work ON messages (direction, state, id);
 CREATE INDEX outbox_pending ON outbox (next_attempt_at, id) WHERE state = 'pending';
 )sql";
 
+// Job runs per tenant (pipeline/ops/job_runner.h): the run key becomes
+// (job, tenant, working date, filter), and a run remembers how often it was
+// started (a failed run may be run again) and who started it. SQLite cannot
+// change a UNIQUE constraint in place, so the table is rebuilt.
+constexpr std::string_view kMigrationJobRunsTenant = R"sql(
+CREATE TABLE job_runs_new (
+  id            INTEGER PRIMARY KEY,
+  job           TEXT    NOT NULL CHECK (job <> ''),
+  tenant        TEXT    NOT NULL DEFAULT '',  -- '' = all tenants
+  working_date  TEXT    NOT NULL CHECK (working_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  filter_key    TEXT    NOT NULL DEFAULT '',
+  state         TEXT    NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+  started_at    TEXT    NOT NULL CHECK (started_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  finished_at   TEXT    CHECK (finished_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
+  counts        TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(counts) AND json_type(counts) = 'object'),
+  log           TEXT    NOT NULL DEFAULT '',
+  attempts      INTEGER NOT NULL DEFAULT 1 CHECK (attempts >= 1),
+  actor         TEXT    NOT NULL DEFAULT '',
+  CONSTRAINT job_runs_once UNIQUE (job, tenant, working_date, filter_key),
+  CONSTRAINT job_runs_finished CHECK ((state = 'running') = (finished_at IS NULL))
+) STRICT;
+INSERT INTO job_runs_new (id, job, tenant, working_date, filter_key, state, started_at,
+                          finished_at, counts, log)
+  SELECT id, job, '', working_date, filter_key, state, started_at, finished_at, counts, log
+  FROM job_runs;
+DROP TABLE job_runs;
+ALTER TABLE job_runs_new RENAME TO job_runs;
+CREATE INDEX job_runs_by_start ON job_runs (started_at);
+CREATE INDEX job_runs_by_tenant ON job_runs (tenant, started_at);
+)sql";
+
 constexpr std::array kSqliteMigrations = {
     Migration{1, "message_store_and_outbox", kMigration0001},
     Migration{2, "master_data", kMigration0002},
     Migration{3, "message_bodies", kMigration0003},
-    Migration{4, "daemon_flow", kMigrationDaemonFlow},
+    Migration{4, "job_runs_tenant", kMigrationJobRunsTenant},
+    Migration{5, "daemon_flow", kMigrationDaemonFlow},
 };
 
 

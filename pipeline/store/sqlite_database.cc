@@ -343,8 +343,11 @@ Result<void> SqliteDatabase::configure(const SqliteOptions& options) {
 
   const bool in_memory = conn_->path == ":memory:";
   const std::string sync_value = options.synchronous == Synchronous::full ? "2" : "1";
+  // A new store frees pages incrementally (retention reclaims space with
+  // PRAGMA incremental_vacuum); on an existing store this changes nothing.
   for (std::string_view set :
-       {std::string_view("PRAGMA journal_mode = WAL"),
+       {std::string_view("PRAGMA auto_vacuum = INCREMENTAL"),
+        std::string_view("PRAGMA journal_mode = WAL"),
         options.synchronous == Synchronous::full ? std::string_view("PRAGMA synchronous = FULL")
                                                  : std::string_view("PRAGMA synchronous = NORMAL"),
         std::string_view("PRAGMA foreign_keys = ON")}) {

@@ -174,8 +174,8 @@ TEST_F(Schema, MessageWithPendingOutboxWorkCannotBeDeleted) {
 TEST_F(Schema, JobRunsOncePerJobDateAndFilter) {
   ASSERT_TRUE(job_run("", "running", "", "{}"));
   expect_constraint(job_run("", "succeeded", "2026-01-31T02:05:00.000Z", "{}"),
-                    "UNIQUE constraint failed: job_runs.job, job_runs.working_date, "
-                    "job_runs.filter_key");
+                    "UNIQUE constraint failed: job_runs.job, job_runs.tenant, "
+                    "job_runs.working_date, job_runs.filter_key");
   ASSERT_TRUE(job_run("tenant=t2", "succeeded", "2026-01-31T02:05:00.000Z",
                       R"({"invoices": 12, "rejected": 0})"));
   expect_constraint(job_run("tenant=t3", "succeeded", "", "{}"), "job_runs_finished");
