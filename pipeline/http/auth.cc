@@ -2,8 +2,10 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <set>
+#include <stdexcept>
 
 namespace cb::http {
 
@@ -22,6 +24,29 @@ std::string hash_token(std::string_view token) {
     hex += kHex[b & 0xF];
   }
   return hex;
+}
+
+std::string new_token() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::array<unsigned char, 32> raw{};
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    throw std::runtime_error("the random number generator failed");
+  }
+  std::string out;
+  // 6 bits per character; 43 characters carry the 256 bits.
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char b : raw) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(acc >> bits) & 0x3F];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 0x3F];
+  return out;
 }
 
 std::string_view to_string(Role r) {

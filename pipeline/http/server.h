@@ -66,6 +66,9 @@ ServerOptions server_options_from_config(const cb::config::Config& cfg);
 /// (`carebridge token hash`).
 std::string hash_token(std::string_view token);
 
+/// A fresh random token (32 bytes from the OpenSSL CSPRNG, base64url).
+std::string new_token();
+
 /// "viewer", "operator", "admin"; parse_role is false for anything else.
 std::string_view to_string(Role r);
 bool parse_role(std::string_view text, Role& out);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "pipeline/http/api.h"
 #include "pipeline/http/auth.h"
 
@@ -77,6 +79,23 @@ TEST(UrlDecode, PercentAndPlus) {
   EXPECT_FALSE(url_decode("%4", out, true));
   EXPECT_FALSE(url_decode("%", out, true));
   EXPECT_FALSE(url_decode("%g0", out, true));
+}
+
+}  // namespace
+}  // namespace cb::http
+
+namespace cb::http {
+namespace {
+
+TEST(NewToken, RandomBase64UrlOf256Bits) {
+  const std::string a = new_token(), b = new_token();
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  for (char c : a) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+  auto auth = Authenticator::make({{"n", Role::admin, "", hash_token(a)}});
+  ASSERT_TRUE(auth.has_value());
+  EXPECT_TRUE(auth->authenticate("Bearer " + a));
+  EXPECT_FALSE(auth->authenticate("Bearer " + b));
 }
 
 }  // namespace
