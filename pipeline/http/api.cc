@@ -597,7 +597,9 @@ struct ApiHandler::Impl {
   }
 
   std::optional<Response> serve_static(const std::string& method, const std::string& path) const {
-    if (method != "GET" && method != "HEAD") return std::nullopt;
+    if ((method != "GET" && method != "HEAD") || path.empty() || path.front() != '/') {
+      return std::nullopt;
+    }
     std::string name = path == "/" ? "index.html" : path.substr(1);
     if (name.starts_with("api/") || !is_safe_static(name)) return std::nullopt;
     Response r;
@@ -675,7 +677,7 @@ Response ApiHandler::handle(const Request& r) {
   const auto qpos = target.find('?');
   const std::string raw_path(target.substr(0, qpos));
   Query query;
-  bool bad = false;
+  bool bad = raw_path.empty() || raw_path.front() != '/';  // origin-form only
   if (qpos != std::string_view::npos) {
     std::string_view rest = target.substr(qpos + 1);
     while (!rest.empty()) {
@@ -730,7 +732,8 @@ Response ApiHandler::handle(const Request& r) {
 
   std::optional<Caller> caller;
   if (bad) {
-    out = error(400, DiagCode::ApiBadRequest, "malformed percent-encoding in the request target");
+    out = error(400, DiagCode::ApiBadRequest,
+                "the request target must be a path starting with '/', percent-encoded correctly");
   } else if (match) {
     pattern = match->info.pattern;
     const std::string authz = r.header("authorization");

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "pipeline/http/api.h"
@@ -319,6 +320,32 @@ TEST_F(ServerTest, StopEndsIdleKeepAliveConnectionsPromptly) {
   EXPECT_THROW(c.request("GET", "/healthz"), std::exception);
 }
 
+TEST_F(ServerTest, StopLetsARequestInFlightFinish) {
+  std::promise<void> entered, release;
+  auto release_future = release.get_future().share();
+  backend_.on_list = [&entered, release_future] {
+    entered.set_value();
+    release_future.wait();
+  };
+  auto reply = std::async(std::launch::async, [this] { return call("GET", "/api/messages", kViewNorth); });
+  entered.get_future().wait();  // the request is inside the backend now
+  auto stopped = std::async(std::launch::async, [this] { server_->stop(); });
+  // stop() waits for the request: it cannot finish before the backend answers.
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  release.set_value();
+  stopped.get();
+  const Reply r = reply.get();
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_FALSE(r.keep_alive);  // the server closes the connection after it
+  EXPECT_EQ(parse(r)["messages"].size(), 1u);
+  backend_.on_list = nullptr;
+}
+
+TEST_F(ServerTest, TooLargeHeadersAre431) {
+  auto r = call("GET", "/healthz", "", "", {{"X-Padding", std::string(20000, 'a')}});
+  EXPECT_EQ(r.status, 431u);
+}
+
 class SmallServerTest : public ServerTest {
  protected:
   void SetUp() override { start({.max_body_bytes = 1024}); }
@@ -350,6 +377,24 @@ TEST(ServerStart, BadTokenHashIsApi003) {
   auto p = s.start();
   ASSERT_FALSE(p.has_value());
   EXPECT_EQ(p.error().code, DiagCode::ApiOptions);
+}
+
+}  // namespace
+}  // namespace cb::http::testing
+
+namespace cb::http::testing {
+namespace {
+
+// Found by http_api_fuzz: a target that is not a path ("*", "", absolute-form)
+// made the static-file lookup read past the start of the path.
+TEST(ApiHandlerRegression, TargetWithoutLeadingSlashIs400) {
+  FakeBackend b;
+  auto auth = Authenticator::make({});
+  ApiHandler h(b, std::move(*auth), std::nullopt);
+  for (const char* t : {"", "*", "http://x/", "api/messages"}) {
+    Request r{.method = "GET", .target = t, .headers = {}, .body = {}};
+    EXPECT_EQ(h.handle(r).status, 400u) << t;
+  }
 }
 
 }  // namespace

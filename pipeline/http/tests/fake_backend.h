@@ -4,6 +4,7 @@
 // is rejected with a diagnostic; reprocessing it makes it delivered.
 
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ class FakeBackend : public Backend {
   }
 
   Result<std::vector<MessageSummary>> list_messages(const MessageFilter& f) override {
+    if (on_list) on_list();  // a test's hook, e.g. to hold a request in flight
     std::lock_guard lock(mu_);
     last_filter = f;
     std::vector<MessageSummary> out;
@@ -163,6 +165,9 @@ class FakeBackend : public Backend {
     std::lock_guard lock(mu_);
     health_ = std::move(h);
   }
+
+  /// Called at the start of list_messages (outside the lock).
+  std::function<void()> on_list;
 
   // What the server asked, for assertions (read after the request completed).
   MessageFilter last_filter;
