@@ -11,6 +11,7 @@
 #include "pipeline/daemon/daemon.h"
 #include "pipeline/daemon/daemon_backend.h"
 #include "pipeline/daemon/processor.h"
+#include "pipeline/http/server.h"
 #include "pipeline/metrics/metrics_registry.h"
 #include "pipeline/metrics/pipeline_metrics.h"
 #include "pipeline/metrics/store_gauges.h"
@@ -141,6 +142,17 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
     return kUsage;
   }
   d->start();
+  // The HTTP API and dashboard over the same daemon.
+  http::Server server(backend, http::server_options_from_config(cfg));
+  auto port = server.start();
+  if (!port) {
+    err << port.error().to_string() << "\n";
+    d->stop();
+    (*ops)->stop();
+    return kUsage;
+  }
+  out << "carebridge serve: HTTP API and dashboard on " << (server.tls() ? "https" : "http")
+      << "://" << cfg.server.listen << ":" << *port << "/" << std::endl;
   const auto running = d->config();
   out << "carebridge serve: " << running.routes.size() << " route(s), store "
       << running.resolve(running.store.path).string() << "; SIGHUP reloads, SIGTERM stops"
@@ -170,6 +182,7 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
     spdlog::info("stopping on signal {}", sig);
     break;
   }
+  server.stop();
   d->stop();
   (*ops)->stop();
   out << "carebridge serve: stopped" << std::endl;

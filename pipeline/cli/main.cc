@@ -10,6 +10,7 @@
 #include "pipeline/cli/daemon_commands.h"
 #include "pipeline/cli/tools.h"
 #include "pipeline/cli/ops_commands.h"  // ops: run, jobs
+#include "pipeline/http/server.h"  // token hash / token new (pipeline/http)
 
 int main(int argc, char** argv) {
   CLI::App app{"carebridge — integration hub for the billing of medical aids"};
@@ -176,6 +177,52 @@ int main(int argc, char** argv) {
   config_check->callback([&] { rc = cb::cli::config_check(config_file, std::cout, std::cerr); });
   auto* config_schema = config->add_subcommand("schema", "print every configuration key");
   config_schema->callback([&] { rc = cb::cli::config_schema(std::cout); });
+
+  // --- token: API bearer tokens for [[server.tokens]] (pipeline/http) ---------
+  auto* token = app.add_subcommand("token", "API tokens for [[server.tokens]]");
+  token->require_subcommand(1);
+  std::string token_value;
+  auto* token_hash = token->add_subcommand(
+      "hash", "print the sha256 to configure for a token (read from standard input if not given)");
+  token_hash->add_option("TOKEN", token_value, "the token (better: on standard input)");
+  token_hash->callback([&] {
+    if (token_value.empty() && !std::getline(std::cin, token_value)) token_value.clear();
+    while (!token_value.empty() && (token_value.back() == '\r' || token_value.back() == ' ')) {
+      token_value.pop_back();
+    }
+    if (token_value.empty()) {
+      std::cerr << "carebridge token hash: no token given\n";
+      rc = cb::cli::kUsage;
+      return;
+    }
+    std::cout << cb::http::hash_token(token_value) << "\n";
+  });
+  auto* token_new = token->add_subcommand(
+      "new", "make a random token; prints it once and the [[server.tokens]] entry to configure");
+  std::string token_name = "ops", token_role = "operator", token_tenant;
+  token_new->add_option("--name", token_name, "token name (audit trail: token:<name>)");
+  token_new->add_option("--role", token_role, "viewer, operator or admin");
+  token_new->add_option("--tenant", token_tenant, "tenant id (required unless admin)");
+  token_new->callback([&] {
+    cb::http::Role role{};
+    if (!cb::http::parse_role(token_role, role)) {
+      std::cerr << "carebridge token new: role is viewer, operator or admin\n";
+      rc = cb::cli::kUsage;
+      return;
+    }
+    if (token_tenant.empty() && role != cb::http::Role::admin) {
+      std::cerr << "carebridge token new: --tenant is required unless --role admin\n";
+      rc = cb::cli::kUsage;
+      return;
+    }
+    const std::string t = cb::http::new_token();
+    std::cerr << "token (shown once, keep it in a secret store): " << t << "\n";
+    std::cout << "[[server.tokens]]\nname = \"" << token_name << "\"\nrole = \"" << token_role
+              << "\"\n";
+    if (!token_tenant.empty()) std::cout << "tenant = \"" << token_tenant << "\"\n";
+    std::cout << "sha256 = \"" << cb::http::hash_token(t) << "\"\n";
+  });
+  // --- end token --------------------------------------------------------------
 
   try {
     app.parse(argc, argv);

@@ -44,12 +44,27 @@ struct MappingsConfig {
   std::optional<std::filesystem::path> tenant_dir;
 };
 
+// --- [[server.tokens]] (pipeline/http: API authentication) ---------------
+enum class TokenRole : std::uint8_t { viewer, operator_, admin };
+
+/// [[server.tokens]]: one bearer token of the HTTP API. Only the SHA-256 of the
+/// token is configured (`carebridge token hash`), never the token itself.
+struct TokenConfig {
+  std::string name;                   // shown in the audit trail as token:<name>
+  TokenRole role = TokenRole::viewer;  // viewer reads; operator also acts; admin all
+  std::optional<std::string> tenant;  // required unless role = admin (admin: all tenants)
+  std::string sha256;                 // 64 hex digits
+  KeyLocations where;
+};
+// --- end [[server.tokens]] -------------------------------------------------
+
 /// [server]: the HTTP API and dashboard.
 struct ServerConfig {
   std::string listen = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (tests)
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
+  std::vector<TokenConfig> tokens;  // [[server.tokens]]
 };
 
 /// [[tenants]]: a customer whose data is kept apart (a payer, a clinic, a region).
@@ -172,5 +187,6 @@ std::string_view to_string(StoreBackend v);
 std::string_view to_string(SyncMode v);
 std::string_view to_string(LogLevel v);
 std::string_view to_string(LogFormat v);
+std::string_view to_string(TokenRole v);
 
 }  // namespace cb::config

@@ -38,7 +38,7 @@ fs::path scratch(const std::string& name) {
 std::string config_for(const fs::path& dir) {
   return "workdir = \"" + dir.string() +
          "\"\n[store]\npath = \"cb.db\"\nsynchronous = \"full\"\n[log]\nlevel = \"error\"\n"
-         "[delivery]\nbatch = 256\n"
+         "[server]\nport = 0\n[delivery]\nbatch = 256\n"
          "[[routes]]\nname = \"items\"\nmatch = { folder = \"inbox\" }\n"
          "adapter = \"canonical-json\"\ncommand = \"import\"\n"
          "outputs = [ { adapter = \"canonical-json\", destination = \"outbox\" } ]\n";
