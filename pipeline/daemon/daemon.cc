@@ -81,6 +81,17 @@ cb::Expected<std::unique_ptr<Daemon>, Diagnostics> Daemon::open(DaemonOptions op
   if (!routes) return cb::Unexpected(std::move(routes.error()));
   d->routes_ = std::move(*routes);
   d->config_ = o.config;
+  // Intake and output folders exist from the start, so readiness checks and
+  // senders find them (a folder that cannot be made shows up in health).
+  for (const auto& r : d->routes_->routes()) {
+    std::error_code ec;
+    if (r.folder) fs::create_directories(*r.folder, ec);
+    for (const auto& out : r.outputs) {
+      if (out.destination.kind == DestinationSpec::Kind::folder) {
+        fs::create_directories(out.destination.folder, ec);
+      }
+    }
+  }
   d->resolver_ = o.resolver ? o.resolver : default_resolver(o.config);
   const auto& dc = o.config.delivery;
   const std::uint64_t seed =
