@@ -21,6 +21,7 @@
 #include "pipeline/app/rx_views.h"
 #include "pipeline/app/scenario_runner.h"
 #include "core/rx/requirements.h"
+#include "pipeline/cli/daemon_commands.h"
 #include "pipeline/cli/tools.h"
 #include "pipeline/config/config.h"
 #include "pipeline/log/log.h"
@@ -61,10 +62,15 @@ std::string pseudonym_key(const fs::path& workdir) {
   return key;
 }
 
-/// Loads the configuration (or defaults), applies the command-line overrides,
-/// sets up logging and opens the store. Returns the exit code on failure.
-std::optional<int> open_session(const GlobalOptions& g, const std::string& default_config,
-                                Session& s, std::ostream& err) {
+}  // namespace
+
+std::optional<int> load_configuration(const GlobalOptions& g, const std::string& default_config,
+                                      config::Config& loaded, Date& working_date,
+                                      std::ostream& err) {
+  struct {
+    config::Config& config;
+    Date& working_date;
+  } s{loaded, working_date};
   const std::string file = g.config_file.empty() ? default_config : g.config_file;
   if (!file.empty()) {
     auto cfg = config::load_config(file);
@@ -114,6 +120,16 @@ std::optional<int> open_session(const GlobalOptions& g, const std::string& defau
     err << logger.error().to_string() << "\n";
     return kUsage;
   }
+  return std::nullopt;
+}
+
+namespace {
+
+/// Loads the configuration (or defaults), applies the command-line overrides,
+/// sets up logging and opens the store. Returns the exit code on failure.
+std::optional<int> open_session(const GlobalOptions& g, const std::string& default_config,
+                                Session& s, std::ostream& err) {
+  if (auto rc = load_configuration(g, default_config, s.config, s.working_date, err)) return rc;
 
   store::SqliteOptions opts;
   opts.path = s.config.resolve(s.config.store.path).string();
@@ -226,22 +242,29 @@ int demo(const GlobalOptions& global, bool fresh, const std::string& fixtures_op
   if (!s.migrated.empty()) out << ", " << s.migrated.size() << " migration(s) applied now";
   out << "\n\n";
 
-  // 1. Imports: the demo inbox in name order, then the first file again (a duplicate).
-  out << "1. import\n";
-  std::vector<std::string> inbox;
+  // 1. Through the daemon: the demo inbox into the route's intake folder, then
+  //    the first file again (a duplicate); routed, applied, written, delivered.
+  out << "1. daemon: intake → route → outbox → delivery\n";
+  std::vector<fs::path> inbox;
   for (const auto& e : fs::directory_iterator(fixtures / "demo" / "inbox")) {
-    if (e.is_regular_file()) inbox.push_back(e.path().string());
+    if (e.is_regular_file()) inbox.push_back(e.path());
   }
   std::sort(inbox.begin(), inbox.end());
   if (inbox.empty()) {
     err << "no demo files in " << (fixtures / "demo" / "inbox") << "\n";
     return kUsage;
   }
-  std::vector<std::string> run = inbox;
-  run.push_back(inbox.front());
-  std::ostringstream import_out;
-  import_with(s, run, "", tenant, import_out, err);
-  out << import_out.str() << "\n";
+  if (s.config.routes.empty()) {
+    // Without a configuration: one route like config/demo.toml's.
+    auto fallback = config::load_config_text(
+        "[[routes]]\nname = \"master-data-in\"\nmatch = { folder = \"inbox/master-data\" }\n"
+        "adapter = \"canonical-json\"\ncommand = \"import\"\n"
+        "outputs = [ { adapter = \"canonical-json\", destination = \"outbox/master-data\" } ]\n",
+        "demo defaults");
+    if (fallback) s.config.routes = fallback->routes;
+  }
+  if (int rc = demo_through_daemon(s.config, inbox, out, err); rc != kOk) return rc;
+  out << "\n";
 
   // 2. Mapping tables: VAT of every item on the working date.
   out << "2. mapping tables (" << (source_dir / "mappings/tables").string() << ")\n";

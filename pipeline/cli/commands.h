@@ -2,6 +2,10 @@
 // The CLI commands that need configuration, logging or the store.
 
 #include <iosfwd>
+#include <optional>
+
+#include "core/value/date.h"
+#include "pipeline/config/config.h"
 #include <string>
 #include <vector>
 
@@ -15,6 +19,13 @@ struct GlobalOptions {
   std::string log_level;
   std::string log_format;
 };
+
+/// Loads the configuration file (or `default_config`; none: defaults), applies
+/// the command-line overrides, creates the working directory and sets up
+/// logging. Returns the exit code on failure.
+std::optional<int> load_configuration(const GlobalOptions& g, const std::string& default_config,
+                                      config::Config& loaded, Date& working_date,
+                                      std::ostream& err);
 
 int import_files(const GlobalOptions& global, const std::vector<std::string>& files,
                  const std::string& format, const std::string& tenant, std::ostream& out,

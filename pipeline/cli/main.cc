@@ -7,17 +7,10 @@
 #include <string>
 
 #include "pipeline/cli/commands.h"
+#include "pipeline/cli/daemon_commands.h"
 #include "pipeline/cli/tools.h"
 #include "pipeline/cli/ops_commands.h"  // ops: run, jobs
-
-namespace {
-
-int not_built(const std::string& what, const std::string& issue) {
-  std::cerr << "carebridge " << what << ": not built yet (" << issue << ")\n";
-  return cb::cli::kUsage;
-}
-
-}  // namespace
+#include "pipeline/http/server.h"  // token hash / token new (pipeline/http)
 
 int main(int argc, char** argv) {
   CLI::App app{"carebridge — integration hub for the billing of medical aids"};
@@ -71,8 +64,54 @@ int main(int argc, char** argv) {
   demo->add_option("--fixtures", demo_fixtures, "fixtures folder (default: the source tree's)");
   demo->callback([&] { rc = cb::cli::demo(global, demo_fresh, demo_fixtures, std::cout, std::cerr); });
 
-  auto* serve = app.add_subcommand("serve", "run the daemon: intake, routes, jobs, HTTP API");
-  serve->callback([&] { rc = not_built("serve", "the pipeline daemon issue"); });
+  // ---- pipeline daemon (issue 8): serve, messages list|show|reprocess, route test ----
+  auto* serve = app.add_subcommand("serve", "run the daemon: intake, routes, delivery, HTTP API");
+  serve->callback([&] { rc = cb::cli::serve(global, std::cout, std::cerr); });
+
+  cb::cli::MessagesQuery messages_query;
+  cb::cli::ReprocessArgs reprocess_args;
+  std::int64_t message_id = 0;
+  bool show_bytes = false;
+  auto* messages = app.add_subcommand("messages", "the message store: list, show, reprocess");
+  messages->require_subcommand(1);
+  auto add_filter = [](CLI::App* c, cb::cli::MessagesQuery& q) {
+    c->add_option("--tenant", q.tenant, "only this tenant");
+    c->add_option("--route", q.route, "only this route");
+    c->add_option("--state", q.state, "received, parsed, applied, emitted, delivered, rejected, failed, dead");
+    c->add_option("--direction", q.direction, "in or out");
+    c->add_option("--text", q.text, "text in the source, business key or a diagnostic (or a code)");
+    c->add_option("--limit", q.limit, "at most this many (default 50)");
+  };
+  auto* messages_list = messages->add_subcommand("list", "list messages, newest first");
+  add_filter(messages_list, messages_query);
+  messages_list->callback(
+      [&] { rc = cb::cli::messages_list(global, messages_query, std::cout, std::cerr); });
+  auto* messages_show = messages->add_subcommand("show", "one message with its events and diagnostics");
+  messages_show->add_option("ID", message_id, "message id")->required();
+  messages_show->add_flag("--bytes", show_bytes, "print the message body too");
+  messages_show->callback(
+      [&] { rc = cb::cli::messages_show(global, message_id, show_bytes, std::cout, std::cerr); });
+  auto* messages_reprocess = messages->add_subcommand(
+      "reprocess", "route inbound messages again / deliver outbound ones again (audited)");
+  messages_reprocess->add_option("ID", reprocess_args.ids, "message ids (or use a filter)");
+  add_filter(messages_reprocess, reprocess_args.filter);
+  messages_reprocess->add_option("--to", reprocess_args.destination,
+                                 "deliver to this destination instead of the route's");
+  messages_reprocess->add_option("--reason", reprocess_args.reason, "why (kept in the audit trail)");
+  messages_reprocess->add_option("--actor", reprocess_args.actor, "who (default: cli)");
+  messages_reprocess->callback(
+      [&] { rc = cb::cli::messages_reprocess(global, reprocess_args, std::cout, std::cerr); });
+
+  std::string test_route, test_file;
+  auto* route = app.add_subcommand("route", "route tools");
+  route->require_subcommand(1);
+  auto* route_test = route->add_subcommand(
+      "test", "run one file through a route without side effects and show what would be written");
+  route_test->add_option("ROUTE", test_route, "route name")->required();
+  route_test->add_option("FILE", test_file, "input file")->required();
+  route_test->callback(
+      [&] { rc = cb::cli::route_test(global, test_route, test_file, std::cout, std::cerr); });
+  // ---- end of pipeline daemon commands ----
 
   std::string job;
   auto* run = app.add_subcommand("run", "run one batch job now");
@@ -175,6 +214,51 @@ int main(int argc, char** argv) {
     rc = cb::cli::run_rx_job(global, rx_job_name, rx_job_tenant, std::cout, std::cerr);
   });
   // --- end rx ------------------------------------------------------------------
+  // --- token: API bearer tokens for [[server.tokens]] (pipeline/http) ---------
+  auto* token = app.add_subcommand("token", "API tokens for [[server.tokens]]");
+  token->require_subcommand(1);
+  std::string token_value;
+  auto* token_hash = token->add_subcommand(
+      "hash", "print the sha256 to configure for a token (read from standard input if not given)");
+  token_hash->add_option("TOKEN", token_value, "the token (better: on standard input)");
+  token_hash->callback([&] {
+    if (token_value.empty() && !std::getline(std::cin, token_value)) token_value.clear();
+    while (!token_value.empty() && (token_value.back() == '\r' || token_value.back() == ' ')) {
+      token_value.pop_back();
+    }
+    if (token_value.empty()) {
+      std::cerr << "carebridge token hash: no token given\n";
+      rc = cb::cli::kUsage;
+      return;
+    }
+    std::cout << cb::http::hash_token(token_value) << "\n";
+  });
+  auto* token_new = token->add_subcommand(
+      "new", "make a random token; prints it once and the [[server.tokens]] entry to configure");
+  std::string token_name = "ops", token_role = "operator", token_tenant;
+  token_new->add_option("--name", token_name, "token name (audit trail: token:<name>)");
+  token_new->add_option("--role", token_role, "viewer, operator or admin");
+  token_new->add_option("--tenant", token_tenant, "tenant id (required unless admin)");
+  token_new->callback([&] {
+    cb::http::Role role{};
+    if (!cb::http::parse_role(token_role, role)) {
+      std::cerr << "carebridge token new: role is viewer, operator or admin\n";
+      rc = cb::cli::kUsage;
+      return;
+    }
+    if (token_tenant.empty() && role != cb::http::Role::admin) {
+      std::cerr << "carebridge token new: --tenant is required unless --role admin\n";
+      rc = cb::cli::kUsage;
+      return;
+    }
+    const std::string t = cb::http::new_token();
+    std::cerr << "token (shown once, keep it in a secret store): " << t << "\n";
+    std::cout << "[[server.tokens]]\nname = \"" << token_name << "\"\nrole = \"" << token_role
+              << "\"\n";
+    if (!token_tenant.empty()) std::cout << "tenant = \"" << token_tenant << "\"\n";
+    std::cout << "sha256 = \"" << cb::http::hash_token(t) << "\"\n";
+  });
+  // --- end token --------------------------------------------------------------
 
   try {
     app.parse(argc, argv);

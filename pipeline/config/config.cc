@@ -1,5 +1,6 @@
 #include "pipeline/config/config.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -81,6 +82,82 @@ Schema<MappingsConfig> mappings_schema() {
   return s;
 }
 
+// --- [[server.tokens]] (pipeline/http: API authentication) ---------------
+bool is_sha256_hex(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return true;
+}
+
+Schema<TokenConfig> token_schema() {
+  Schema<TokenConfig> s("[[server.tokens]]");
+  s.text("name", &TokenConfig::name, "token name, shown in the audit trail as token:<name>")
+      .required()
+      .rule("non-empty", non_empty());
+  s.choice("role", &TokenConfig::role,
+           {{"viewer", TokenRole::viewer}, {"operator", TokenRole::operator_},
+            {"admin", TokenRole::admin}},
+           "viewer reads; operator also uploads, reprocesses and runs jobs; admin all tenants");
+  s.text("tenant", &TokenConfig::tenant, "tenant the token sees; absent only for admin (all)")
+      .rule("[a-z0-9-]+", [](const Scalar& v) -> std::optional<std::string> {
+        if (is_tenant_id(std::get<std::string>(v))) return std::nullopt;
+        return "'" + std::get<std::string>(v) + "' is not a tenant id";
+      });
+  s.text("sha256", &TokenConfig::sha256,
+         "hex SHA-256 of the token (carebridge token hash); never the token itself")
+      .required()
+      .rule("64 hex digits", [](const Scalar& v) -> std::optional<std::string> {
+        if (is_sha256_hex(std::get<std::string>(v))) return std::nullopt;
+        return "must be 64 hex digits (the SHA-256 of the token, see `carebridge token hash`)";
+      });
+  s.record_locations(&TokenConfig::where);
+  s.check([](const TokenConfig& t, const KeyLocations& at, Reporter& r) {
+    if (t.role != TokenRole::admin && !t.tenant && at.has("name")) {
+      Location where = at.of("");
+      where.field = where.field + ".tenant";
+      r.report(DiagCode::ConfigMissingKey,
+               "token '" + t.name + "' has role " + std::string(to_string(t.role)) +
+                   " but no tenant; only an admin token may see every tenant",
+               where, "add tenant = \"<id>\"");
+    }
+  });
+  return s;
+}
+
+/// Token names and hashes unique; a token's tenant is configured.
+void check_tokens(const Config& c, Reporter& r) {
+  std::map<std::string, Location, std::less<>> names, hashes;
+  for (const auto& t : c.server.tokens) {
+    if (!t.name.empty()) {
+      auto [it, fresh] = names.emplace(t.name, t.where.of("name"));
+      if (!fresh) {
+        r.report(DiagCode::ConfigDuplicate,
+                 "token name '" + t.name + "' is used twice: first at " + line_of(it->second),
+                 t.where.of("name"));
+      }
+    }
+    if (!t.sha256.empty()) {
+      std::string lower = t.sha256;
+      for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      auto [it, fresh] = hashes.emplace(lower, t.where.of("sha256"));
+      if (!fresh) {
+        r.report(DiagCode::ConfigDuplicate,
+                 "token '" + t.name + "' has the same sha256 as the token at " +
+                     line_of(it->second),
+                 t.where.of("sha256"), "give every token its own secret");
+      }
+    }
+    if (t.tenant && !c.tenants.empty() && !c.find_tenant(*t.tenant)) {
+      r.report(DiagCode::ConfigBadReference,
+               "token '" + t.name + "' names tenant '" + *t.tenant + "', which is not configured",
+               t.where.of("tenant"), "add a [[tenants]] entry with this id");
+    }
+  }
+}
+// --- end [[server.tokens]] -------------------------------------------------
+
 Schema<ServerConfig> server_schema() {
   Schema<ServerConfig> s("[server]");
   s.text("listen", &ServerConfig::listen, "address the HTTP API binds to")
@@ -88,6 +165,8 @@ Schema<ServerConfig> server_schema() {
   s.integer("port", &ServerConfig::port, 0, 65535, "TCP port; 0 picks a free port");
   s.path("tls_cert", &ServerConfig::tls_cert, "PEM certificate chain; needs tls_key");
   s.path("tls_key", &ServerConfig::tls_key, "PEM private key; needs tls_cert");
+  s.table_array("tokens", &ServerConfig::tokens, token_schema(),
+                "bearer tokens of the HTTP API (hashed)");
   s.check([](const ServerConfig& c, const KeyLocations& at, Reporter& r) {
     if (c.tls_cert.has_value() == c.tls_key.has_value()) return;
     const bool has_cert = c.tls_cert.has_value();
@@ -159,6 +238,19 @@ Schema<RouteConfig> route_schema() {
                "routes.match needs at least one of folder, upload, format", at.of("match"));
     }
   });
+  return s;
+}
+
+Schema<DeliveryConfig> delivery_schema() {
+  Schema<DeliveryConfig> s("[delivery]");
+  s.integer("retry_base_ms", &DeliveryConfig::retry_base_ms, 1, 86400000,
+            "first retry of a failed delivery after about this many milliseconds");
+  s.integer("retry_cap_ms", &DeliveryConfig::retry_cap_ms, 1, 86400000,
+            "longest wait between two delivery attempts, in milliseconds");
+  s.integer("retry_limit", &DeliveryConfig::retry_limit, 1, 1000,
+            "attempts before a message is dead (kept, visible, reprocessable)");
+  s.integer("batch", &DeliveryConfig::batch, 1, 10000,
+            "messages per store transaction in intake, routing and delivery (group commit)");
   return s;
 }
 
@@ -286,6 +378,7 @@ Schema<Config> make_config_schema() {
   s.table("server", &Config::server, server_schema(), "HTTP API and dashboard");
   s.table_array("tenants", &Config::tenants, tenant_schema(), "tenants");
   s.table_array("routes", &Config::routes, route_schema(), "routes");
+  s.table("delivery", &Config::delivery, delivery_schema(), "retries and batching of the daemon");
   // --- ops
   s.table_array("jobs", &Config::jobs, job_entry_schema(), "scheduled batch jobs");
   s.table_array("retention", &Config::retention, retention_schema(),
@@ -293,6 +386,7 @@ Schema<Config> make_config_schema() {
   s.table("health", &Config::health, health_schema(), "readiness thresholds");
   s.check([](const Config& c, const KeyLocations&, Reporter& r) { check_ops_config(c, r); });
   // --- end ops
+  s.check([](const Config& c, const KeyLocations&, Reporter& r) { check_tokens(c, r); });
   s.check([](const Config& c, const KeyLocations&, Reporter& r) {
     std::map<std::string, Location, std::less<>> seen;
     for (const auto& t : c.tenants) {
@@ -438,6 +532,17 @@ std::string_view to_string(LogLevel v) {
 }
 std::string_view to_string(LogFormat v) {
   return v == LogFormat::json ? "json" : "text";
+}
+std::string_view to_string(TokenRole v) {
+  switch (v) {
+    case TokenRole::viewer:
+      return "viewer";
+    case TokenRole::operator_:
+      return "operator";
+    case TokenRole::admin:
+      return "admin";
+  }
+  return "viewer";
 }
 
 }  // namespace cb::config

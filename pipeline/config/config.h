@@ -44,12 +44,27 @@ struct MappingsConfig {
   std::optional<std::filesystem::path> tenant_dir;
 };
 
+// --- [[server.tokens]] (pipeline/http: API authentication) ---------------
+enum class TokenRole : std::uint8_t { viewer, operator_, admin };
+
+/// [[server.tokens]]: one bearer token of the HTTP API. Only the SHA-256 of the
+/// token is configured (`carebridge token hash`), never the token itself.
+struct TokenConfig {
+  std::string name;                   // shown in the audit trail as token:<name>
+  TokenRole role = TokenRole::viewer;  // viewer reads; operator also acts; admin all
+  std::optional<std::string> tenant;  // required unless role = admin (admin: all tenants)
+  std::string sha256;                 // 64 hex digits
+  KeyLocations where;
+};
+// --- end [[server.tokens]] -------------------------------------------------
+
 /// [server]: the HTTP API and dashboard.
 struct ServerConfig {
   std::string listen = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (tests)
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
+  std::vector<TokenConfig> tokens;  // [[server.tokens]]
 };
 
 /// [[tenants]]: a customer whose data is kept apart (a payer, a clinic, a region).
@@ -83,6 +98,15 @@ struct RouteConfig {
   std::optional<std::string> command;
   std::vector<RouteOutput> outputs;
   KeyLocations where;
+};
+
+/// [delivery]: how the daemon retries outputs that could not be delivered
+/// (capped exponential backoff with jitter, per message and destination).
+struct DeliveryConfig {
+  std::int64_t retry_base_ms = 1000;     // first retry after about this long
+  std::int64_t retry_cap_ms = 300000;    // no wait longer than this
+  std::int64_t retry_limit = 10;         // attempts before a message is dead
+  std::int64_t batch = 256;              // messages per store transaction (group commit)
 };
 
 // --- ops: scheduler, retention, health (pipeline/ops) ---------------------
@@ -128,6 +152,7 @@ struct Config {
   ServerConfig server;
   std::vector<TenantConfig> tenants;
   std::vector<RouteConfig> routes;
+  DeliveryConfig delivery;
   // --- ops
   std::vector<JobEntryConfig> jobs;
   std::vector<RetentionConfig> retention;
@@ -162,5 +187,6 @@ std::string_view to_string(StoreBackend v);
 std::string_view to_string(SyncMode v);
 std::string_view to_string(LogLevel v);
 std::string_view to_string(LogFormat v);
+std::string_view to_string(TokenRole v);
 
 }  // namespace cb::config

@@ -222,6 +222,15 @@ ALTER TABLE messages ADD COLUMN pruned_at TEXT
 UPDATE messages SET raw_size = byte_size WHERE raw_size IS NULL;
 )sql";
 
+// The daemon's message flow: a reprocess may send a message's outputs to a
+// chosen destination instead of the route's (kept until it is routed again),
+// and the router and delivery find due work by direction and state quickly.
+constexpr std::string_view kMigrationDaemonFlow = R"sql(
+ALTER TABLE messages ADD COLUMN reprocess_destination TEXT CHECK (reprocess_destination <> '');
+CREATE INDEX messages_work ON messages (direction, state, id);
+CREATE INDEX outbox_pending ON outbox (next_attempt_at, id) WHERE state = 'pending';
+)sql";
+
 // Job runs per tenant (pipeline/ops/job_runner.h): the run key becomes
 // (job, tenant, working date, filter), and a run remembers how often it was
 // started (a failed run may be run again) and who started it. SQLite cannot
@@ -293,6 +302,7 @@ constexpr std::array kSqliteMigrations = {
     Migration{3, "message_bodies", kMigration0003},
     Migration{4, "job_runs_tenant", kMigrationJobRunsTenant},
     Migration{5, "rx_supply_side", kMigrationRx},
+    Migration{6, "daemon_flow", kMigrationDaemonFlow},
 };
 
 
