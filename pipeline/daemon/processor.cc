@@ -4,6 +4,7 @@
 #include <map>
 
 #include "pipeline/app/master_data_repository.h"
+#include "pipeline/app/rx_import.h"
 
 namespace cb::daemon {
 namespace {
@@ -164,6 +165,20 @@ Result<ProcessOutcome> process_message(const store::Transaction& tx, const Route
         return fail(DiagCode::ImportRejected, "references do not resolve");
       }
       if (auto ok = repo.upsert(read.documents, msg.id); !ok) return ok;
+      if (app::has_rx_documents(read.documents)) {
+        // Contracts, set-up, cases, requirement changes, delivery notes: applied
+        // on the configured working date, else the date of the daemon's clock.
+        Date working_date = routes.working_date.value_or(Date::from_days(0));
+        if (!routes.working_date) {
+          if (auto d = Date::parse(std::string_view(log.now()).substr(0, 10))) working_date = *d;
+        }
+        auto rx = app::apply_rx_documents(inner, msg.tenant, log.now(), working_date,
+                                          read.documents, msg.id, msg.source);
+        apply_problems.insert(apply_problems.end(), rx.diagnostics.begin(), rx.diagnostics.end());
+        if (has_errors(rx.diagnostics)) {
+          return fail(DiagCode::ImportRejected, "rx documents not applied");
+        }
+      }
     }
     MessageLog inner_log(inner, log.now(), cache);
     for (const auto& output : route->outputs) {

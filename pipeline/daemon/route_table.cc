@@ -65,6 +65,9 @@ cb::Expected<std::shared_ptr<const RouteTable>, Diagnostics> compile_routes(
     const config::Config& cfg, const adapters::Registry& registry) {
   Diagnostics problems;
   auto table = std::make_shared<RouteTable>();
+  if (cfg.working_date) {
+    if (auto d = Date::parse(*cfg.working_date)) table->working_date = *d;
+  }
   const std::string default_tenant =
       cfg.tenants.empty() ? std::string("default") : cfg.tenants.front().id;
   std::map<std::filesystem::path, std::string> folders;

@@ -13,6 +13,7 @@
 
 #include "adapters/registry.h"
 #include "core/diag/diagnostic.h"
+#include "core/value/date.h"
 #include "core/diag/expected.h"
 #include "pipeline/config/config.h"
 
@@ -63,6 +64,9 @@ class RouteTable {
   const CompiledRoute* for_upload(const std::string& tenant, const std::string& channel) const;
   const std::vector<CompiledRoute>& routes() const { return routes_; }
   std::vector<CompiledRoute>& mutable_routes() { return routes_; }
+  /// The configured working date (`working_date` in the config) that domain
+  /// commands run on; unset = the date of the daemon's clock.
+  std::optional<Date> working_date;
 
  private:
   std::vector<CompiledRoute> routes_;

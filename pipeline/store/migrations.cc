@@ -260,6 +260,7 @@ DROP TABLE job_runs;
 ALTER TABLE job_runs_new RENAME TO job_runs;
 CREATE INDEX job_runs_by_start ON job_runs (started_at);
 CREATE INDEX job_runs_by_tenant ON job_runs (tenant, started_at);
+)sql";
 
 // The supply side of the domain core (issue 3, rx): contracts, master-data
 // extensions, cases with their periods and requirements, delivery plans, sales

@@ -140,7 +140,7 @@ TEST_F(OpsServiceTest, UnknownJobsInTheConfigAreRefused) {
   auto cfg = load(R"(
 [[jobs]]
 name = "plan"
-job = "plan-update"
+job = "no-such-job"
 schedule = "0 2 * * *"
 )");
   auto s = OpsService::create(cfg, open_store(), nullptr, {.now = clock_});
