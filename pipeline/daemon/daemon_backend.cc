@@ -323,7 +323,8 @@ Result<http::FlowStats> DaemonBackend::flow_stats(const std::string& tenant, int
 Result<std::optional<std::string>> DaemonBackend::read_view(const std::string& tenant,
                                                             const std::string& kind,
                                                             const std::string& key) {
-  // Cases, plans and invoices arrive with the domain core; master data is here.
+  // Master data, cases, delivery plans and the application log; invoices come
+  // with the billing side.
   const std::string t = tenant.empty() ? daemon_.routes()->routes().empty()
                                              ? std::string("default")
                                              : daemon_.routes()->routes().front().tenant
@@ -347,6 +348,23 @@ Result<std::optional<std::string>> DaemonBackend::read_view(const std::string& t
                        {"description", i.description},
                        {"unit", i.unit},
                        {"vat_product_group", i.vat_product_group}});
+      }
+    } else if (kind == "case" || kind == "plan" || kind == "log") {
+      // The domain aggregates as stored (rx_aggregates: canonical JSON).
+      const std::string stored = kind == "case"   ? "case"
+                                 : kind == "plan" ? "delivery_plan"
+                                                  : "app_log";
+      auto st = db.prepare(
+          "SELECT key, status, body FROM rx_aggregates WHERE tenant = ?1 AND kind = ?2 "
+          "AND (?3 = '' OR key = ?3) ORDER BY key LIMIT 1000");
+      st->bind_text(1, t).bind_text(2, stored).bind_text(3, key);
+      while (true) {
+        auto step = st->step();
+        if (!step) return Unexpected(step.error());
+        if (*step != store::Step::row) break;
+        auto body = nlohmann::json::parse(st->column_text(2), nullptr, false);
+        if (body.is_discarded()) continue;
+        out.push_back(std::move(body));
       }
     } else {
       return std::optional<std::string>{};

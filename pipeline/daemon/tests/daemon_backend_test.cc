@@ -3,6 +3,9 @@
 #include "pipeline/daemon/daemon_backend.h"
 #include "pipeline/daemon/tests/daemon_test_util.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace cb::daemon {
 namespace {
 
@@ -148,6 +151,46 @@ TEST(DaemonBackend, ReprocessHealthMetricsAndFlowStats) {
   ASSERT_TRUE(item && *item);
   EXPECT_NE((*item)->find("synthetic 4"), std::string::npos);
   EXPECT_FALSE(*f.backend->read_view("t1", "invoice", "R-1"));
+}
+
+
+std::string demo_file(const std::string& name) {
+  std::ifstream in(fs::path(CAREBRIDGE_SOURCE_DIR) / "fixtures/demo/inbox" / name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(DaemonBackend, ReadViewsShowCasesAndPlansOfTheTenant) {
+  BackendFixture f(scratch_dir("backend-views"));
+  ASSERT_TRUE(f.backend);
+  for (const char* name : {"01-master-data.json", "03-rx-setup.json", "04-cases.json"}) {
+    http::UploadRequest up;
+    up.tenant = "t1";
+    up.channel = "master";
+    up.file_name = name;
+    up.bytes = demo_file(name);
+    up.actor = "token:erp";
+    ASSERT_FALSE(up.bytes.empty()) << name;
+    auto r = f.backend->upload(up);
+    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_TRUE(f.daemon->run_until_idle(10s));
+    auto shown = f.backend->get_message("t1", r->message_id);
+    ASSERT_TRUE(shown && *shown);
+    ASSERT_EQ((*shown)->summary.state, "applied") << name;
+  }
+  auto one = f.backend->read_view("t1", "case", "VG000001");
+  ASSERT_TRUE(one && *one);
+  EXPECT_NE((*one)->find("K-ROLLI"), std::string::npos) << **one;
+  auto all = f.backend->read_view("t1", "case", "");
+  ASSERT_TRUE(all && *all);
+  EXPECT_NE((*all)->find("VG000002"), std::string::npos);
+  auto plan = f.backend->read_view("t1", "plan", "D-20001");
+  ASSERT_TRUE(plan && *plan);
+  EXPECT_NE((*plan)->find("ROLLI-100"), std::string::npos);
+  // Another tenant sees none of it.
+  EXPECT_FALSE(*f.backend->read_view("t2", "case", "VG000001"));
+  EXPECT_FALSE(*f.backend->read_view("t1", "case", "VG999999"));
 }
 
 }  // namespace
