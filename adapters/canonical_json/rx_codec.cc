@@ -78,7 +78,7 @@ struct HasFields<T, std::void_t<decltype(Fields<T>::kHas)>> : std::true_type {};
 #define CB_FIELDS(T) \
   template <>        \
   struct Fields<T> { \
-    static constexpr bool kHas = true; \
+    [[maybe_unused]] static constexpr bool kHas = true; \
     template <class V> \
     static void visit(V& v)
 
