@@ -2,6 +2,8 @@
 // them, their output and their exit codes.
 
 #include <gtest/gtest.h>
+
+#include "run_binary.h"
 #include <sys/wait.h>
 
 #include <array>
@@ -15,23 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Run run(const std::string& args) {
-  const std::string cmd = std::string(CAREBRIDGE_BIN) + " " + args + " 2>&1";
-  Run r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using cb::testing::Run;
+using cb::testing::run;
 
 class TempDir {
  public:
