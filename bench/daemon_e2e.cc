@@ -5,9 +5,16 @@
 //   throughput: a burst of N files, messages per second until all delivered;
 //   latency:    files at a steady rate, intake → delivered-file latency
 //               percentiles (the delivered file's arrival seen by inotify).
+// Both print the process's CPU time (user + system) per message, which does
+// not depend on how busy the rest of the machine is.
 // Usage: daemon_e2e [--messages N] [--rate R] [--seconds S] [--dir D]
+//                   [--only throughput|latency]
+// With CB_PERF_CTL=<fifo> (perf record --control=fifo:<fifo> -D -1) the
+// profiler is enabled only while messages flow, not while files are staged.
 
+#include <fcntl.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -32,6 +40,25 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
+
+/// User + system CPU time of the whole process so far, in seconds.
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return tv(u.ru_utime) + tv(u.ru_stime);
+}
+
+/// Switches `perf record --control=fifo:…` on or off (no-op without CB_PERF_CTL).
+void profiler(bool on) {
+  const char* fifo = std::getenv("CB_PERF_CTL");
+  if (fifo == nullptr) return;
+  const int fd = ::open(fifo, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  const char* cmd = on ? "enable\n" : "disable\n";
+  [[maybe_unused]] auto n = ::write(fd, cmd, std::strlen(cmd));
+  ::close(fd);
+}
 
 std::string item(int n) {
   return "{\"format\": \"carebridge-canonical\", \"version\": 1, \"documents\": [{\"kind\": "
@@ -68,6 +95,8 @@ void throughput(const fs::path& dir, int n) {
   fs::create_directories(dir / "in");
   for (int i = 0; i < n; ++i) std::ofstream(dir / "stage" / ("t" + std::to_string(i) + ".json")) << item(i);
   auto d = start_daemon(dir);
+  profiler(true);
+  const double cpu0 = cpu_seconds();
   const auto t0 = Clock::now();
   for (int i = 0; i < n; ++i) {
     const auto name = "t" + std::to_string(i) + ".json";
@@ -75,10 +104,13 @@ void throughput(const fs::path& dir, int n) {
   }
   while (d->counters().delivered < n && Clock::now() - t0 < 600s) std::this_thread::sleep_for(5ms);
   const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double cpu = cpu_seconds() - cpu0;
+  profiler(false);
   const auto c = d->counters();
   d->stop();
-  std::printf("throughput: %d messages in %.2f s = %.0f messages/s (delivered %lld)\n", n, s,
-              n / s, static_cast<long long>(c.delivered));
+  std::printf("throughput: %d messages in %.2f s = %.0f messages/s (delivered %lld), "
+              "CPU %.3f ms per message\n",
+              n, s, n / s, static_cast<long long>(c.delivered), 1000.0 * cpu / n);
 }
 
 void latency(const fs::path& dir, int rate, int seconds) {
@@ -111,6 +143,8 @@ void latency(const fs::path& dir, int rate, int seconds) {
     }
   });
   auto d = start_daemon(dir);
+  profiler(true);
+  const double cpu0 = cpu_seconds();
   const auto t0 = Clock::now();
   const auto gap = std::chrono::nanoseconds(1000000000LL / rate);
   for (int i = 0; i < n; ++i) {
@@ -122,6 +156,8 @@ void latency(const fs::path& dir, int rate, int seconds) {
   while (arrived < n && Clock::now() - t0 < std::chrono::seconds(seconds + 120)) {
     std::this_thread::sleep_for(5ms);
   }
+  const double cpu = cpu_seconds() - cpu0;
+  profiler(false);
   d->stop();
   ::close(fd);
   watcher.detach();
@@ -137,14 +173,16 @@ void latency(const fs::path& dir, int rate, int seconds) {
     return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
   };
   std::printf("latency at %d messages/s for %d s: %zu/%d delivered, p50 %.1f ms, p90 %.1f ms, "
-              "p99 %.1f ms, max %.1f ms\n",
-              rate, seconds, ms.size(), n, pct(0.5), pct(0.9), pct(0.99), ms.empty() ? 0 : ms.back());
+              "p95 %.1f ms, p99 %.1f ms, max %.1f ms, CPU %.3f ms per message\n",
+              rate, seconds, ms.size(), n, pct(0.5), pct(0.9), pct(0.95), pct(0.99),
+              ms.empty() ? 0 : ms.back(), 1000.0 * cpu / n);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int messages = 10000, rate = 500, seconds = 10;
+  std::string only;
   fs::path dir = fs::temp_directory_path() / ("cb-bench-" + std::to_string(::getpid()));
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
@@ -152,10 +190,11 @@ int main(int argc, char** argv) {
     if (k == "--rate") rate = std::atoi(argv[i + 1]);
     if (k == "--seconds") seconds = std::atoi(argv[i + 1]);
     if (k == "--dir") dir = argv[i + 1];
+    if (k == "--only") only = argv[i + 1];
   }
   std::printf("daemon end to end: canonical JSON, import, canonical JSON out, synchronous=full\n");
-  throughput(dir / "throughput", messages);
-  latency(dir / "latency", rate, seconds);
+  if (only.empty() || only == "throughput") throughput(dir / "throughput", messages);
+  if (only.empty() || only == "latency") latency(dir / "latency", rate, seconds);
   fs::remove_all(dir);
   return 0;
 }

@@ -5,20 +5,81 @@
 #include <climits>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace cb::store {
+
+namespace {
+
+/// Hash and equality that look up std::string keys by std::string_view.
+struct SqlHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+struct SqlEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+
+/// How many idle compiled statements are kept per SQL text and in all.
+constexpr std::size_t kIdlePerSql = 4;
+constexpr std::size_t kIdleTotal = 512;
+
+}  // namespace
 
 struct SqliteDatabase::Connection {
   sqlite3* db = nullptr;
   std::string path;
   bool in_transaction = false;  // we began one and have not ended it
+  /// Compiled statements whose Statement object was destroyed, by SQL text,
+  /// reset and without bindings: prepare() of the same text takes one instead
+  /// of parsing and planning the SQL again (the daemon runs the same few dozen
+  /// statements for every message).
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>, SqlHash, SqlEqual> idle;
+  std::size_t idle_count = 0;
 
   Connection() = default;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   // close_v2: a statement still alive somewhere keeps the handle until it goes.
-  ~Connection() { sqlite3_close_v2(db); }
+  ~Connection() {
+    for (auto& [sql, stmts] : idle) {
+      for (sqlite3_stmt* st : stmts) sqlite3_finalize(st);
+    }
+    sqlite3_close_v2(db);
+  }
+
+  /// An idle compiled statement for exactly this text, or null.
+  sqlite3_stmt* take_idle(std::string_view sql) {
+    auto it = idle.find(sql);
+    if (it == idle.end() || it->second.empty()) return nullptr;
+    sqlite3_stmt* st = it->second.back();
+    it->second.pop_back();
+    --idle_count;
+    return st;
+  }
+  /// Keeps a statement for reuse (reset, bindings cleared) or finalizes it.
+  void give_back(sqlite3_stmt* st) {
+    sqlite3_reset(st);
+    const char* text = sqlite3_sql(st);
+    if (text == nullptr || idle_count >= kIdleTotal) {
+      sqlite3_finalize(st);
+      return;
+    }
+    auto it = idle.find(std::string_view(text));
+    if (it == idle.end()) it = idle.emplace(std::string(text), std::vector<sqlite3_stmt*>{}).first;
+    auto& slot = it->second;
+    if (slot.size() >= kIdlePerSql) {
+      sqlite3_finalize(st);
+      return;
+    }
+    sqlite3_clear_bindings(st);
+    slot.push_back(st);
+    ++idle_count;
+  }
 
   Location where() const {
     Location at;
@@ -69,11 +130,20 @@ cb::Unexpected<Diagnostic> rolled_back_by_sqlite(const Connection& c) {
 
 class SqliteStatement final : public Statement {
  public:
-  SqliteStatement(std::shared_ptr<Connection> conn, sqlite3_stmt* stmt)
-      : conn_(std::move(conn)), stmt_(stmt) {}
+  /// `reusable`: the compiled statement goes back to the connection's idle
+  /// pool when this object is destroyed, for the next prepare() of its text.
+  SqliteStatement(std::shared_ptr<Connection> conn, sqlite3_stmt* stmt, bool reusable = false)
+      : conn_(std::move(conn)), stmt_(stmt), reusable_(reusable) {}
   SqliteStatement(std::shared_ptr<Connection> conn, Diagnostic&& deferred)
       : conn_(std::move(conn)), deferred_(std::move(deferred)) {}
-  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  ~SqliteStatement() override {
+    if (stmt_ == nullptr) return;
+    if (reusable_ && !deferred_) {
+      conn_->give_back(stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
 
   Statement& bind_null(int index) override {
     if (stmt_ != nullptr) check_bind(sqlite3_bind_null(stmt_, index), index);
@@ -125,6 +195,7 @@ class SqliteStatement final : public Statement {
   }
 
   std::int64_t rows_affected() const override { return rows_affected_; }
+  void set_reusable(bool on) { reusable_ = on; }
 
   void reset() override {
     has_row_ = false;
@@ -198,6 +269,7 @@ class SqliteStatement final : public Statement {
 
   std::shared_ptr<Connection> conn_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool reusable_ = false;
   std::optional<Diagnostic> deferred_;
   bool has_row_ = false;
   std::int64_t rows_affected_ = 0;
@@ -233,6 +305,11 @@ const std::string& SqliteDatabase::location() const {
 }
 
 std::unique_ptr<Statement> SqliteDatabase::prepare(std::string_view sql) {
+  // sqlite3_sql() of a pooled statement is the text it was prepared from, so
+  // a hit is always the same single statement, checked when first prepared.
+  if (sqlite3_stmt* reused = conn_->take_idle(sql)) {
+    return std::make_unique<SqliteStatement>(conn_, reused, true);
+  }
   const char* begin = sql.data();
   const char* end = begin + sql.size();
   const char* tail = end;
@@ -243,17 +320,29 @@ std::unique_ptr<Statement> SqliteDatabase::prepare(std::string_view sql) {
       throw SqlError("prepare() takes one statement; use exec() for several", std::string(sql));
     }
   }
+  // Reusable only when the compiled text is exactly the text asked for (no
+  // trailing ';' or blanks), so that the pool's key finds it again.
+  st->set_reusable(tail == end);
   return st;
 }
 
+std::size_t SqliteDatabase::idle_statements() const { return conn_->idle_count; }
+
 Result<void> SqliteDatabase::exec(std::string_view sql) {
+  // BEGIN, COMMIT, SAVEPOINT …: one statement, run again and again.
+  if (sqlite3_stmt* reused = conn_->take_idle(sql)) {
+    SqliteStatement st(conn_, reused, true);
+    return st.run();
+  }
   const char* p = sql.data();
   const char* end = p + sql.size();
   while (p < end) {
     const char* tail = end;
+    const bool whole = p == sql.data();
     auto st = prepare_one(conn_, p, end, &tail);
     p = tail;
     if (st == nullptr) continue;  // blank or a comment
+    st->set_reusable(whole && tail == end);
     if (auto r = st->run(); !r) return r;
   }
   return {};
@@ -350,7 +439,12 @@ Result<void> SqliteDatabase::configure(const SqliteOptions& options) {
         std::string_view("PRAGMA journal_mode = WAL"),
         options.synchronous == Synchronous::full ? std::string_view("PRAGMA synchronous = FULL")
                                                  : std::string_view("PRAGMA synchronous = NORMAL"),
-        std::string_view("PRAGMA foreign_keys = ON")}) {
+        std::string_view("PRAGMA foreign_keys = ON"),
+        // Statement and savepoint journals (the daemon opens a savepoint per
+        // message) and temporary indexes stay in memory instead of temp files
+        // written page by page. They only serve rolling back inside a live
+        // transaction, never crash recovery, so durability does not change.
+        std::string_view("PRAGMA temp_store = MEMORY")}) {
     if (auto r = pragma(set); !r) return cb::Unexpected(std::move(r.error()));
   }
 
@@ -362,6 +456,7 @@ Result<void> SqliteDatabase::configure(const SqliteOptions& options) {
       {"PRAGMA journal_mode", in_memory ? "memory" : "wal"},
       {"PRAGMA synchronous", sync_value},
       {"PRAGMA foreign_keys", "1"},
+      {"PRAGMA temp_store", "2"},
       {"PRAGMA busy_timeout", std::to_string(timeout_ms)},
   };
   for (const auto& check : checks) {

@@ -50,6 +50,12 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<Statement> prepare(std::string_view sql) override;
   Result<void> exec(std::string_view sql) override;
 
+  /// Compiled statements kept for reuse: a Statement's compiled form goes back
+  /// to its connection when the Statement is destroyed, and the next prepare()
+  /// (or single-statement exec()) of the same text takes it instead of
+  /// compiling the SQL again. For tests.
+  std::size_t idle_statements() const;
+
   /// The migration versions applied by open() (empty when the store was current).
   const std::vector<int>& applied_at_open() const { return applied_at_open_; }
 

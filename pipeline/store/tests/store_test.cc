@@ -36,6 +36,7 @@ TEST(SqliteOpen, FileStoreRunsInWalWithForeignKeysAndFullSync) {
   EXPECT_EQ(query_int(*db, "PRAGMA foreign_keys"), 1);
   EXPECT_EQ(query_int(*db, "PRAGMA synchronous"), 2);  // FULL
   EXPECT_EQ(query_int(*db, "PRAGMA busy_timeout"), 5000);
+  EXPECT_EQ(query_int(*db, "PRAGMA temp_store"), 2);  // savepoint journals in memory
   EXPECT_TRUE(std::filesystem::exists(dir.file("store.db")));
   // WAL is a property of the file: a plain second connection sees it too.
   auto other = open_ok(options_for(dir.file("store.db")));
@@ -160,6 +161,38 @@ TEST(SqliteStatement, ReusedAfterDoneWithNewBindings) {
   update->reset();  // clears the binding: NULL matches nothing
   ASSERT_TRUE(update->run());
   EXPECT_EQ(update->rows_affected(), 0);
+}
+
+TEST(SqliteStatement, CompiledStatementsAreReusedWithFreshBindings) {
+  auto db = open_ok(options_for(":memory:"));
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("CREATE TABLE r (k INTEGER PRIMARY KEY, v TEXT)"));
+  const std::string_view insert = "INSERT INTO r (k, v) VALUES (?1, ?2)";
+  const std::size_t before = db->idle_statements();
+  {
+    auto st = db->prepare(insert);
+    st->bind_int(1, 1).bind_text(2, "one");
+    ASSERT_TRUE(st->run());
+  }
+  EXPECT_EQ(db->idle_statements(), before + 1);  // kept for the next prepare
+  {
+    auto st = db->prepare(insert);
+    EXPECT_EQ(db->idle_statements(), before);  // taken from the pool
+    st->bind_int(1, 2);                         // ?2 not bound: NULL, not "one"
+    ASSERT_TRUE(st->run());
+  }
+  auto check = db->prepare("SELECT v IS NULL FROM r WHERE k = 2");
+  ASSERT_EQ(*check->step(), Step::row);
+  EXPECT_EQ(check->column_int(0), 1);
+  check->reset();
+  // A statement dropped in the middle of its rows comes back reset.
+  {
+    auto all = db->prepare("SELECT k FROM r ORDER BY k");
+    ASSERT_EQ(*all->step(), Step::row);
+  }
+  auto again = db->prepare("SELECT k FROM r ORDER BY k");
+  ASSERT_EQ(*again->step(), Step::row);
+  EXPECT_EQ(again->column_int(0), 1);
 }
 
 TEST(SqliteStatement, MistakesInOurSqlThrow) {
