@@ -60,7 +60,12 @@ const std::vector<double> kLatencyBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 
 }  // namespace
 
-Daemon::Daemon(DaemonOptions options) : options_(std::move(options)) {}
+Daemon::Daemon(DaemonOptions options)
+    : options_(std::move(options)),
+      remover_([](const fs::path& file, const std::string& why) {
+        spdlog::warn("{} stored {} but cannot remove it: {}", code_id(DiagCode::DaemonIntakeFile),
+                     file.string(), why);
+      }) {}
 
 Daemon::~Daemon() {
   stop();
@@ -168,6 +173,9 @@ void Daemon::wake() {
 }
 
 void Daemon::rewatch(const RouteTable& routes) {
+  // The new watches scan their folders: files of committed messages must be
+  // gone by then, or they would come in again as duplicates.
+  remover_.drain();
   watcher_.clear();
   std::map<std::string, std::string> problems;
   for (const auto& r : routes.routes()) {
@@ -250,12 +258,7 @@ int Daemon::intake_step(const RouteTable& routes) {
     return 0;
   }
   // Stored and committed: only now the files leave the folder.
-  for (const auto& f : taken) {
-    if (::unlink(f.c_str()) != 0 && errno != ENOENT) {
-      spdlog::warn("{} stored {} but cannot remove it: {}", code_id(DiagCode::DaemonIntakeFile),
-                   f.string(), std::strerror(errno));
-    }
-  }
+  remover_.remove(std::move(taken));
   {
     std::lock_guard guard(stats_lock_);
     for (std::size_t i = 0; i < received.size(); ++i) {
@@ -411,6 +414,7 @@ void Daemon::delivery_loop() {
 
 void Daemon::start() {
   stopping_ = false;
+  remover_.start();
   pipeline_thread_ = std::thread([this] { pipeline_loop(); });
   delivery_thread_ = std::thread([this] { delivery_loop(); });
 }
@@ -420,6 +424,7 @@ void Daemon::stop() {
   wake();
   if (pipeline_thread_.joinable()) pipeline_thread_.join();
   if (delivery_thread_.joinable()) delivery_thread_.join();
+  remover_.stop();
 }
 
 Result<Received> Daemon::receive(const InboundMessage& m) {

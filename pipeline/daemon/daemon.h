@@ -24,6 +24,7 @@
 #include "pipeline/config/config.h"
 #include "pipeline/daemon/destination.h"
 #include "pipeline/daemon/directory_watcher.h"
+#include "pipeline/daemon/file_remover.h"
 #include "pipeline/daemon/message_log.h"
 #include "pipeline/daemon/processor.h"
 #include "pipeline/daemon/retry_policy.h"
@@ -163,6 +164,9 @@ class Daemon {
   std::unique_ptr<StatementCache> pipeline_cache_;
   std::mutex api_lock_;
   DirectoryWatcher watcher_;
+  /// Removes committed intake files off the pipeline thread (inline when the
+  /// threads are not running: demo, tests).
+  FileRemover remover_;
   int wake_fd_ = -1;
 
   std::atomic<bool> stopping_{false};

@@ -4,12 +4,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 namespace cb::daemon {
 namespace {
+
+/// Threads that flush a batch's files at the same time.
+constexpr std::size_t kFlushThreads = 8;
 
 std::string errno_text(const std::string& what, const std::filesystem::path& p, int err) {
   std::string why = std::strerror(err);
@@ -19,10 +25,11 @@ std::string errno_text(const std::string& what, const std::filesystem::path& p, 
   return what + " " + p.string() + ": " + why;
 }
 
-/// Writes a parcel to its temp file in the folder (not yet flushed or renamed).
-DeliveryResult write_temp(const std::filesystem::path& folder, const Parcel& p, bool flush) {
+/// Writes a parcel to its temp file in the folder and leaves it open (not yet
+/// flushed or renamed): `fd` is set on success.
+DeliveryResult write_temp(const std::filesystem::path& folder, const Parcel& p, int& fd) {
   const auto temp = folder / ("." + p.file_name + ".tmp");
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return {false, false, errno_text("cannot create a file in", folder, errno)};
   std::size_t done = 0;
   while (done < p.bytes.size()) {
@@ -31,20 +38,107 @@ DeliveryResult write_temp(const std::filesystem::path& folder, const Parcel& p, 
       if (errno == EINTR) continue;
       const int err = errno;
       ::close(fd);
+      fd = -1;
       ::unlink(temp.c_str());
       return {false, false, errno_text("cannot write into", folder, err)};
     }
     done += static_cast<std::size_t>(n);
   }
-  if (flush && ::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    return {false, false, errno_text("cannot flush a file in", folder, err)};
-  }
-  ::close(fd);
   return {};
 }
+
+/// Threads that flush files for every folder destination of the process.
+/// They live as long as the process (a flush in flight at exit is moot).
+class FlushPool {
+ public:
+  static FlushPool& instance() {
+    static auto* pool = new FlushPool(kFlushThreads);  // never destroyed: see above
+    return *pool;
+  }
+
+  /// fdatasync of every fd >= 0, several at a time: one flush waits for the
+  /// device, and flushes in flight together share the device's cache
+  /// flushes. Returns errno per fd (0 = flushed).
+  std::vector<int> flush(const std::vector<int>& fds) {
+    std::vector<int> err(fds.size(), 0);
+    if (fds.empty()) return err;
+    Job job{&fds, &err, 0, 0};
+    {
+      std::lock_guard guard(lock_);
+      jobs_.push_back(&job);
+    }
+    wake_.notify_all();
+    // The caller flushes too, then waits for the helpers' share.
+    run(job);
+    std::unique_lock guard(lock_);
+    done_.wait(guard, [&] { return job.finished == fds.size(); });
+    return err;
+  }
+
+ private:
+  struct Job {
+    const std::vector<int>* fds;
+    std::vector<int>* err;
+    std::size_t next;      // next index to take (under lock_)
+    std::size_t finished;  // indexes done (under lock_)
+  };
+
+  explicit FlushPool(std::size_t helpers) {
+    for (std::size_t i = 0; i < helpers; ++i) std::thread([this] { serve(); }).detach();
+  }
+
+  /// Flushes index `i` of `job` and records it; called without the lock, with
+  /// the index taken under it. `job` must not be touched after the last one
+  /// is recorded: its owner returns then.
+  void flush_one(Job& job, std::size_t i) {
+    const int fd = (*job.fds)[i];
+    const int e = fd >= 0 && ::fdatasync(fd) != 0 ? errno : 0;
+    std::lock_guard guard(lock_);
+    (*job.err)[i] = e;
+    if (++job.finished == job.fds->size()) done_.notify_all();
+  }
+
+  /// Takes the next index of `job` (lock held); false when none is left.
+  bool take(Job& job, std::size_t& i) {
+    if (job.next >= job.fds->size()) {
+      std::erase(jobs_, &job);
+      return false;
+    }
+    i = job.next++;
+    if (job.next == job.fds->size()) std::erase(jobs_, &job);
+    return true;
+  }
+
+  /// The owner's share: indexes of its own job until none is left.
+  void run(Job& job) {
+    for (;;) {
+      std::size_t i = 0;
+      {
+        std::lock_guard guard(lock_);
+        if (!take(job, i)) return;
+      }
+      flush_one(job, i);
+    }
+  }
+
+  void serve() {
+    for (;;) {
+      Job* job = nullptr;
+      std::size_t i = 0;
+      {
+        std::unique_lock guard(lock_);
+        wake_.wait(guard, [&] { return !jobs_.empty(); });
+        job = jobs_.front();
+        if (!take(*job, i)) continue;
+      }
+      flush_one(*job, i);
+    }
+  }
+
+  std::mutex lock_;
+  std::condition_variable wake_, done_;
+  std::vector<Job*> jobs_;
+};
 
 DeliveryResult rename_into_place(const std::filesystem::path& folder, const Parcel& p) {
   const auto temp = folder / ("." + p.file_name + ".tmp");
@@ -57,6 +151,11 @@ DeliveryResult rename_into_place(const std::filesystem::path& folder, const Parc
 }
 
 std::once_flag curl_once;
+
+/// Files written and flushed per round (open descriptors at a time).
+constexpr std::size_t kFolderChunk = 128;
+/// From this many files in a round on, one syncfs flushes them all.
+constexpr std::size_t kSyncfsFrom = 32;
 
 std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
@@ -73,29 +172,44 @@ std::vector<DeliveryResult> FolderDestination::deliver(const std::vector<Parcel>
                                   ec.message()});
     return out;
   }
-  // Every temp file first; then one flush for all of them (one file: its
-  // fsync; more: syncfs of the folder's file system, much cheaper than one
-  // fsync per file); then the renames and one fsync of the folder.
-  const bool single = parcels.size() == 1;
-  for (const auto& p : parcels) out.push_back(write_temp(folder_, p, single));
+  out.resize(parcels.size());
   const int dfd = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) {
     const int err = errno;
-    for (auto& r : out) {
-      if (r.ok) r = {false, false, errno_text("cannot open the folder", folder_, err)};
-    }
+    for (auto& r : out) r = {false, false, errno_text("cannot open the folder", folder_, err)};
     return out;
   }
-  if (!single && ::syncfs(dfd) != 0) {
-    const int err = errno;
-    for (auto& r : out) {
-      if (r.ok) r = {false, false, errno_text("cannot flush files in", folder_, err)};
-    }
-  }
+  // Per chunk: every temp file written, then flushed, then renamed into place
+  // (a file is renamed only after its flush); at the end one fsync of the
+  // folder makes the renames durable. A small chunk (the steady flow) flushes
+  // each file with fdatasync, several at a time: predictable latency whatever
+  // else is dirty on the file system. A large chunk (a backlog) flushes with
+  // one syncfs of the folder's file system: one writeback pass that shares
+  // inode-table and journal writes between the files, far less work per file
+  // than a flush each (its time grows with whatever else is dirty there).
   bool any = false;
-  for (std::size_t i = 0; i < parcels.size(); ++i) {
-    if (out[i].ok) out[i] = rename_into_place(folder_, parcels[i]);
-    any = any || out[i].ok;
+  for (std::size_t first = 0; first < parcels.size(); first += kFolderChunk) {
+    const std::size_t last = std::min(parcels.size(), first + kFolderChunk);
+    std::vector<int> fds(last - first, -1);
+    for (std::size_t i = first; i < last; ++i) out[i] = write_temp(folder_, parcels[i], fds[i - first]);
+    std::vector<int> flushed(fds.size(), 0);
+    if (fds.size() >= kSyncfsFrom) {
+      if (::syncfs(dfd) != 0) flushed.assign(fds.size(), errno);
+    } else {
+      flushed = FlushPool::instance().flush(fds);
+    }
+    for (std::size_t i = first; i < last; ++i) {
+      const int fd = fds[i - first];
+      if (fd < 0) continue;
+      ::close(fd);
+      if (flushed[i - first] != 0) {
+        ::unlink((folder_ / ("." + parcels[i].file_name + ".tmp")).c_str());
+        out[i] = {false, false, errno_text("cannot flush a file in", folder_, flushed[i - first])};
+        continue;
+      }
+      out[i] = rename_into_place(folder_, parcels[i]);
+      any = any || out[i].ok;
+    }
   }
   if (any && ::fsync(dfd) != 0) {
     const int err = errno;
