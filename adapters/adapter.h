@@ -85,6 +85,12 @@ struct ReadResult {
   Outcome outcome = Outcome::ok;
   DocumentSet documents;
   Diagnostics diagnostics;
+  /// Business keys (Geschäftsschlüssel) the input carries, one per document
+  /// that has one, each "<kind>:<value>" (e.g. "interchange:ORD-4711",
+  /// "delivery-note:LS-1"): what makes a second file with other bytes the same
+  /// business event. Master data (parties, items) has none: a second file
+  /// updates it. The pipeline persists them for duplicate detection.
+  std::vector<std::string> business_keys;
 };
 
 struct WriteResult {

@@ -192,6 +192,7 @@ int main(int argc, char** argv) {
     if (k == "--dir") dir = argv[i + 1];
     if (k == "--only") only = argv[i + 1];
   }
+  cb::daemon::tune_allocator_for_daemon();  // as `carebridge serve` does
   std::printf("daemon end to end: canonical JSON, import, canonical JSON out, synchronous=full\n");
   if (only.empty() || only == "throughput") throughput(dir / "throughput", messages);
   if (only.empty() || only == "latency") latency(dir / "latency", rate, seconds);

@@ -128,6 +128,9 @@ ReadResult read(std::string_view text, const std::string& source_name) {
                       std::to_string(kVersion) + ")");
       }
     }
+    // The sender's reference of this interchange (optional): a business key.
+    const std::string interchange = top.str("interchange_ref");
+    if (!interchange.empty()) result.business_keys.push_back("interchange:" + interchange);
     std::set<std::string> keys;
     if (const Json* docs = top.field("documents", Json::value_t::array, "an array", true)) {
       for (std::size_t i = 0; i < docs->size(); ++i) {
@@ -169,6 +172,10 @@ ReadResult read(std::string_view text, const std::string& source_name) {
                     std::string(document_kind(*doc)) + " '" + document_key(*doc) +
                         "' appears twice in this file");
         }
+        // A delivery note (Lieferschein) is a business event with its number.
+        if (const auto* note = std::get_if<rx::DeliveryNote>(&*doc); note != nullptr && !note->no.empty()) {
+          result.business_keys.push_back("delivery-note:" + note->no);
+        }
         result.documents.documents.push_back(std::move(*doc));
       }
     }
@@ -179,6 +186,7 @@ ReadResult read(std::string_view text, const std::string& source_name) {
   if (has_errors(result.diagnostics)) {
     result.outcome = Outcome::reject;
     result.documents.documents.clear();
+    result.business_keys.clear();
   }
   return result;
 }

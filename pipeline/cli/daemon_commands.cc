@@ -76,6 +76,7 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
   config::Config cfg;
   Date working_date = Date::min();
   if (auto r = load_configuration(global, "", cfg, working_date, err)) return *r;
+  daemon::tune_allocator_for_daemon();
   metrics::Registry registry;
   metrics::PipelineMetrics metrics(registry);
   daemon::DaemonOptions options;

@@ -72,12 +72,15 @@ Daemon::~Daemon() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-cb::Expected<std::unique_ptr<Daemon>, Diagnostics> Daemon::open(DaemonOptions options) {
+void tune_allocator_for_daemon() {
   // Returning freed memory to the kernel after every transaction (glibc's
   // heap trimming of thread arenas) costs a TLB shootdown on every core each
   // time; the daemon's working set is small and steady, so keep it.
   ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+}
+
+cb::Expected<std::unique_ptr<Daemon>, Diagnostics> Daemon::open(DaemonOptions options) {
   std::unique_ptr<Daemon> d(new Daemon(std::move(options)));
   DaemonOptions& o = d->options_;
   d->registry_ = o.registry != nullptr ? o.registry : &adapters::default_registry();

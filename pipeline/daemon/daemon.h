@@ -79,6 +79,12 @@ struct ReprocessOutcome {
   std::map<std::int64_t, std::string> refused;
 };
 
+/// Sets glibc's allocator for a long-running daemon process: freed memory is
+/// kept instead of being handed back to the kernel after each transaction.
+/// Process-wide, so the program calls it once at start-up (`carebridge serve`,
+/// the benchmark) — never a library or a test.
+void tune_allocator_for_daemon();
+
 class Daemon {
  public:
   /// Compiles the routes (refusing a bad configuration with every problem,

@@ -405,12 +405,16 @@ std::string DaemonBackend::metrics_text() {
     out += "carebridge_messages_routed_total{route=\"" + prom_escape(k.first) + "\",state=\"" +
            prom_escape(k.second) + "\"} " + std::to_string(n) + "\n";
   }
+  out += "# HELP carebridge_duplicates_total Inbound messages that repeated stored content.\n";
   out += "# TYPE carebridge_duplicates_total counter\ncarebridge_duplicates_total " +
          std::to_string(c.duplicates) + "\n";
+  out += "# HELP carebridge_deliveries_total Outbound messages delivered.\n";
   out += "# TYPE carebridge_deliveries_total counter\ncarebridge_deliveries_total " +
          std::to_string(c.delivered) + "\n";
+  out += "# HELP carebridge_delivery_retries_total Delivery retries scheduled.\n";
   out += "# TYPE carebridge_delivery_retries_total counter\ncarebridge_delivery_retries_total " +
          std::to_string(c.retries) + "\n";
+  out += "# HELP carebridge_dead_letters_total Messages given up (dead) since the daemon started.\n";
   out += "# TYPE carebridge_dead_letters_total counter\ncarebridge_dead_letters_total " +
          std::to_string(c.dead) + "\n";
   out += "# HELP carebridge_delivery_latency_seconds From emitting an output to its delivery.\n";
@@ -428,19 +432,21 @@ std::string DaemonBackend::metrics_text() {
   out += "carebridge_delivery_latency_seconds_sum " + std::string(sum) + "\n";
   out += "carebridge_delivery_latency_seconds_count " + std::to_string(c.latency_count) + "\n";
   daemon_.with_api_db([&](store::Database& db) {
-    out += "# HELP carebridge_messages Messages in the store, by route, direction and state.\n";
-    out += "# TYPE carebridge_messages gauge\n";
+    out += "# HELP carebridge_messages_stored Messages in the store now, by route, direction and "
+           "state.\n";
+    out += "# TYPE carebridge_messages_stored gauge\n";
     auto st = db.prepare(
         "SELECT route, direction, state, count(*) FROM messages GROUP BY route, direction, state");
     for (;;) {
       auto s = st->step();
       if (!s || *s == store::Step::done) break;
-      out += "carebridge_messages{route=\"" + prom_escape(st->column_text(0)) + "\",direction=\"" +
+      out += "carebridge_messages_stored{route=\"" + prom_escape(st->column_text(0)) + "\",direction=\"" +
              st->column_text(1) + "\",state=\"" + st->column_text(2) + "\"} " +
              std::to_string(st->column_int(3)) + "\n";
     }
     auto q = db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'");
     if (auto s = q->step(); s && *s == store::Step::row) {
+      out += "# HELP carebridge_outbox_pending Outbox rows waiting for delivery.\n";
       out += "# TYPE carebridge_outbox_pending gauge\ncarebridge_outbox_pending " +
              std::to_string(q->column_int(0)) + "\n";
     }

@@ -1,5 +1,6 @@
 #include "pipeline/daemon/processor.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -46,10 +47,16 @@ std::string output_file_name(std::int64_t out_id, const std::string& inbound_sou
 
 }  // namespace
 
-std::string business_key_of(const DocumentSet&) {
-  // Master data (parties, items) carries no business key; invoices,
-  // settlements and interchanges will report theirs here.
-  return {};
+std::string business_key_of(const std::vector<std::string>& keys) {
+  for (const auto& k : keys) {
+    if (k.starts_with("interchange:")) return k;
+  }
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string out;
+  for (const auto& k : sorted) out += (out.empty() ? "" : " ") + k;
+  return out;
 }
 
 Result<ProcessOutcome> process_message(const store::Transaction& tx, const RouteTable& routes,
@@ -134,7 +141,7 @@ Result<ProcessOutcome> process_message(const store::Transaction& tx, const Route
   }
 
   // Duplicate by business key: the same invoice / interchange applied before.
-  const std::string key = business_key_of(read.documents);
+  const std::string key = business_key_of(read.business_keys);
   if (!key.empty()) {
     if (auto ok = log.set_business_key(msg.id, key); !ok) return Unexpected(ok.error());
     auto seen = log.applied_with_key(msg.tenant, msg.route, key, msg.id);

@@ -40,9 +40,13 @@ struct ProcessOutcome {
   std::string applied_summary;  // "3 party, 2 item"
 };
 
-/// The business key of a document set (interchange reference, invoice number +
-/// seller, settlement id), or "" when its documents carry none.
-std::string business_key_of(const DocumentSet& docs);
+/// The business key of a message from the keys its reader reported
+/// (adapters::ReadResult::business_keys): the interchange reference when there
+/// is one (it names the whole file), else the documents' keys sorted and joined
+/// with a space (delivery-note numbers, later invoice number + seller,
+/// settlement id); "" when there are none. A later message on the same tenant
+/// and route with the same key is a duplicate, whatever its bytes.
+std::string business_key_of(const std::vector<std::string>& keys);
 
 /// Routes one stored inbound message (state received or failed) inside `tx`.
 /// `destination_override` (from a reprocess) replaces every output's

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
 #include <variant>
 
 namespace cb::metrics {
@@ -206,6 +207,25 @@ struct Registry::Entry {
 Registry::Registry() = default;
 Registry::~Registry() = default;
 
+namespace {
+
+/// The family name as OpenMetrics parsers see it: counters without "_total".
+std::string family_base(const std::string& name, MetricType type) {
+  constexpr std::string_view kTotal = "_total";
+  if (type == MetricType::counter && name.ends_with(kTotal)) {
+    return name.substr(0, name.size() - kTotal.size());
+  }
+  return name;
+}
+
+/// The names of the sample lines a family renders.
+std::vector<std::string> sample_names(const std::string& name, MetricType type) {
+  if (type == MetricType::histogram) return {name + "_bucket", name + "_sum", name + "_count"};
+  return {name};
+}
+
+}  // namespace
+
 Registry::Entry& Registry::declare(const std::string& name, MetricType type,
                                    const std::vector<std::string>& labels,
                                    std::span<const double> bounds, const std::string& help) {
@@ -229,6 +249,24 @@ Registry::Entry& Registry::declare(const std::string& name, MetricType type,
       throw std::logic_error("metric " + name + " declared twice with different type or labels");
     }
     return e;
+  }
+  // Names must stay apart also as a scraper reads them: a counter's family is
+  // its name without "_total" (OpenMetrics), a histogram's samples add
+  // _bucket, _sum and _count. "x_total" (counter) next to "x" (gauge), or a
+  // family named "h_count" next to histogram "h", would be one name twice.
+  for (const auto& [other, entry] : families_) {
+    if (family_base(other, entry->type) == family_base(name, type)) {
+      throw std::logic_error("metric " + name + " clashes with " + other +
+                             " (the same family name for a scraper)");
+    }
+    for (const auto& mine : sample_names(name, type)) {
+      for (const auto& theirs : sample_names(other, entry->type)) {
+        if (mine == theirs) {
+          throw std::logic_error("metric " + name + " clashes with " + other +
+                                 ": both have samples named " + mine);
+        }
+      }
+    }
   }
   auto e = std::make_unique<Entry>();
   e->type = type;

@@ -6,7 +6,8 @@ PipelineMetrics::PipelineMetrics(Registry& registry, std::string_view version)
     : messages_total(registry.counter("carebridge_messages_total",
                                       "Message state changes since the daemon started.",
                                       {"route", "state"})),
-      messages(registry.gauge("carebridge_messages", "Messages in the store by route and state.",
+      messages(registry.gauge("carebridge_messages_stored",
+                              "Messages in the store now, by route and state.",
                               {"route", "state"})),
       processing_seconds(registry.histogram(
           "carebridge_message_processing_seconds",
@@ -18,7 +19,7 @@ PipelineMetrics::PipelineMetrics(Registry& registry, std::string_view version)
       dead_letters_total(registry.counter("carebridge_dead_letters_total",
                                           "Messages given up (dead) since the daemon started.",
                                           {"route"})),
-      dead_letters(registry.gauge("carebridge_dead_letters",
+      dead_letters(registry.gauge("carebridge_dead_letters_stored",
                                   "Dead messages in the store waiting for an operator.",
                                   {"route"})),
       job_runs_total(registry.counter("carebridge_job_runs_total", "Finished job runs by outcome.",

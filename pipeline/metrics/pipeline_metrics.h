@@ -13,12 +13,12 @@
 //
 // Metric names (all prefixed carebridge_):
 //   messages_total{route,state}                 counter  state changes since start
-//   messages{route,state}                       gauge    messages in the store now
+//   messages_stored{route,state}                gauge    messages in the store now
 //   message_processing_seconds{route,stage}     histogram intake → stage (applied, delivered…)
 //   queue_depth{queue}                          gauge    intake, outbox (pending), retry (due later)
 //   delivery_retries_total{route,destination}   counter
 //   dead_letters_total{route}                   counter  messages that became dead since start
-//   dead_letters{route}                         gauge    dead messages in the store now
+//   dead_letters_stored{route}                  gauge    dead messages in the store now
 //   job_runs_total{job,state}                   counter  finished runs by outcome
 //   job_duration_seconds{job}                   histogram
 //   job_last_success_timestamp_seconds{job}     gauge    unix time of the last successful run

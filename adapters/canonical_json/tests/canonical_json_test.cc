@@ -152,3 +152,36 @@ TEST(CanonicalJson, NumberOverflowIsRejectedNotThrown) {
 
 }  // namespace
 }  // namespace cb::adapters::canonical_json
+
+namespace cb::adapters::canonical_json {
+namespace {
+
+TEST(CanonicalJson, ReportsBusinessKeysOfInterchangeAndDeliveryNotes) {
+  auto master = read(wrap(R"({"kind":"item","number":"I-1","unit":"ST"})"), "m.json");
+  ASSERT_EQ(master.outcome, Outcome::ok);
+  EXPECT_TRUE(master.business_keys.empty());  // master data: a second file updates it
+
+  auto keyed = read(R"({"format":"carebridge-canonical","version":1,"interchange_ref":"ORD-4711",)"
+                    R"("documents":[{"kind":"item","number":"I-1","unit":"ST"}]})",
+                    "k.json");
+  ASSERT_EQ(keyed.outcome, Outcome::ok) << (keyed.diagnostics.empty() ? "" : keyed.diagnostics[0].to_string());
+  EXPECT_EQ(keyed.business_keys, std::vector<std::string>{"interchange:ORD-4711"});
+
+  std::ifstream in(std::string(CAREBRIDGE_SOURCE_DIR) +
+                   "/fixtures/canonical-json/rx-roundtrip/expected.json");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto notes = read(ss.str(), "rx.json");
+  ASSERT_EQ(notes.outcome, Outcome::ok) << (notes.diagnostics.empty() ? "" : notes.diagnostics[0].to_string());
+  EXPECT_EQ(notes.business_keys, std::vector<std::string>{"delivery-note:LS-1"});
+
+  // A rejected file reports no keys.
+  auto bad = read(R"({"format":"carebridge-canonical","version":1,"interchange_ref":"X",)"
+                  R"("documents":[{"kind":"item"}]})",
+                  "b.json");
+  EXPECT_EQ(bad.outcome, Outcome::reject);
+  EXPECT_TRUE(bad.business_keys.empty());
+}
+
+}  // namespace
+}  // namespace cb::adapters::canonical_json

@@ -135,7 +135,7 @@ TEST(DaemonBackend, ReprocessHealthMetricsAndFlowStats) {
             std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("carebridge_deliveries_total 1"), std::string::npos);
-  EXPECT_NE(metrics.find("carebridge_messages{route=\"master\",direction=\"in\",state=\"received\"} 1"),
+  EXPECT_NE(metrics.find("carebridge_messages_stored{route=\"master\",direction=\"in\",state=\"received\"} 1"),
             std::string::npos)
       << metrics;
   auto stats = f.backend->flow_stats("t1", 1, 60);

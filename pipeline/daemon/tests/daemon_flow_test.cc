@@ -96,6 +96,45 @@ TEST(DaemonFlow, SameContentTwiceIsOneMessageAndOneOutput) {
   EXPECT_EQ(d->counters().duplicates, 1);
 }
 
+/// An item message with an interchange reference (the sender's file reference).
+std::string keyed_item_message(const std::string& ref, int n) {
+  return "{\"format\": \"carebridge-canonical\", \"version\": 1, \"interchange_ref\": \"" + ref +
+         "\", \"documents\": [{\"kind\": \"item\", \"number\": \"ITEM-" + std::to_string(n) +
+         "\", \"unit\": \"ST\"}]}\n";
+}
+
+TEST(DaemonFlow, SameBusinessKeyInAnotherFileIsADuplicateAlsoAfterARestart) {
+  const auto dir = scratch_dir("flow");
+  {
+    auto d = open_daemon(route_config(dir));
+    ASSERT_TRUE(d);
+    drop(dir / "inbox", "order-1.json", keyed_item_message("ORD-4711", 1));
+    ASSERT_TRUE(d->run_until_idle(10s));
+    d->with_api_db([&](store::Database& db) {
+      EXPECT_EQ(text(db, "SELECT business_key || ' ' || state FROM messages WHERE direction = 'in'"),
+                "interchange:ORD-4711 applied");
+    });
+  }
+  // A new process on the same store: the key was persisted.
+  auto d = open_daemon(route_config(dir));
+  ASSERT_TRUE(d);
+  drop(dir / "inbox", "order-1-resent.json", keyed_item_message("ORD-4711", 2));  // other bytes
+  drop(dir / "inbox", "order-2.json", keyed_item_message("ORD-4712", 3));
+  ASSERT_TRUE(d->run_until_idle(10s));
+  EXPECT_EQ(visible_files(dir / "outbox").size(), 2u);  // order-1 and order-2, not the resend
+  d->with_api_db([&](store::Database& db) {
+    EXPECT_EQ(text(db, "SELECT state FROM messages WHERE source = 'order-1-resent.json'"),
+              "rejected");
+    EXPECT_EQ(text(db, "SELECT d.code FROM message_diagnostics d JOIN messages m ON "
+                       "m.id = d.message_id WHERE m.source = 'order-1-resent.json'"),
+              "DMN005");
+    EXPECT_EQ(text(db, "SELECT state FROM messages WHERE source = 'order-2.json'"), "applied");
+    // The duplicate applied nothing.
+    EXPECT_EQ(count(db, "SELECT count(*) FROM items WHERE number = 'ITEM-2'"), 0);
+    EXPECT_EQ(count(db, "SELECT count(*) FROM items WHERE number = 'ITEM-3'"), 1);
+  });
+}
+
 TEST(DaemonFlow, FilesPresentAtStartUpAreTakenAndTempNamesIgnored) {
   const auto dir = scratch_dir("flow");
   drop(dir / "inbox", "early.json", item_message(3));

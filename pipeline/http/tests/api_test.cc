@@ -266,7 +266,7 @@ TEST_F(ServerTest, MetricsHaveBackendAndRequestSeries) {
   auto r = call("GET", "/metrics", kAdmin);
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(r.headers["Content-Type"].rfind("text/plain", 0), 0u);
-  EXPECT_NE(r.body.find("carebridge_messages{route=\"plans-in\",state=\"rejected\"} 1"),
+  EXPECT_NE(r.body.find("carebridge_messages_stored{route=\"plans-in\",state=\"rejected\"} 1"),
             std::string::npos);
   EXPECT_NE(r.body.find("carebridge_http_requests_total{route=\"/api/messages/{id}\",method=\"GET\","
                         "status=\"200\"} 1"),

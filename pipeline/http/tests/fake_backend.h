@@ -158,7 +158,7 @@ class FakeBackend : public Backend {
   }
 
   std::string metrics_text() override {
-    return "# TYPE carebridge_messages gauge\ncarebridge_messages{route=\"plans-in\",state=\"rejected\"} 1\n";
+    return "# TYPE carebridge_messages_stored gauge\ncarebridge_messages_stored{route=\"plans-in\",state=\"rejected\"} 1\n";
   }
 
   void set_health(Health h) {

@@ -67,10 +67,10 @@ TEST(StoreGauges, CountsMessagesDeadLettersAndQueuesFromTheStore) {
   m.messages.with({"gone", "applied"}).set(99);  // stale series disappears
   r.add_collector([&] { ASSERT_TRUE(refresh_store_gauges(**db, m)); });
   const std::string t = r.render();
-  EXPECT_TRUE(contains(t, R"(carebridge_messages{route="dta",state="received"} 3)")) << t;
-  EXPECT_TRUE(contains(t, R"(carebridge_messages{route="json",state="applied"} 4)"));
+  EXPECT_TRUE(contains(t, R"(carebridge_messages_stored{route="dta",state="received"} 3)")) << t;
+  EXPECT_TRUE(contains(t, R"(carebridge_messages_stored{route="json",state="applied"} 4)"));
   EXPECT_EQ(t.find("gone"), std::string::npos);
-  EXPECT_TRUE(contains(t, R"(carebridge_dead_letters{route="dta"} 2)"));
+  EXPECT_TRUE(contains(t, R"(carebridge_dead_letters_stored{route="dta"} 2)"));
   EXPECT_TRUE(contains(t, R"(carebridge_queue_depth{queue="intake"} 3)"));
   EXPECT_TRUE(contains(t, R"(carebridge_queue_depth{queue="retry"} 1)"));
   EXPECT_TRUE(contains(t, R"(carebridge_queue_depth{queue="outbox"} 0)"));
