@@ -1,4 +1,5 @@
 #include "pipeline/config/config.h"
+#include "pipeline/config/schema.h"
 
 #include <cctype>
 #include <cerrno>

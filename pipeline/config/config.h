@@ -13,9 +13,12 @@
 #include <vector>
 
 #include "core/diag/diagnostic.h"
-#include "pipeline/config/schema.h"
+#include "pipeline/config/option_map.h"
 
 namespace cb::config {
+
+template <class T>
+class Schema;
 
 enum class StoreBackend : std::uint8_t { sqlite, postgres };
 enum class SyncMode : std::uint8_t { full, normal };
