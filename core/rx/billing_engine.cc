@@ -80,16 +80,24 @@ ProofState delivery_proof_seam(const CasePeriod& p, const BillingSchedule& s) {
 }
 // ---------------------------------------------------------------------------
 
+/// The price-finding debtor (`PF-DE`): the patient billed directly finds
+/// prices through `§PRIVAT`; otherwise the patient's own PF-DE role (statutory
+/// patients), the recipient's (a private insurer's own price finding), the
+/// payer's, else the payer itself.
 std::string price_debtor_of(const Workspace& ws, const Case& c, const BillingRecipient& r,
                             const Date& on) {
-  for (const std::string& id : {r.party_id, c.payer_id}) {
+  if (r.role == "VS") return "§PRIVAT";
+  std::vector<std::string> ids;
+  if (r.role != "KK-PR" && r.role != "KK-PRAB" && r.role != "KK-PRUM") ids.push_back(c.patient_id);
+  ids.push_back(r.party_id);
+  ids.push_back(c.payer_id);
+  for (const std::string& id : ids) {
     if (id.empty()) continue;
     if (const cb::Party* party = ws.parties.find(id)) {
       std::string pf = assigned(*party, "PF-DE", on);
       if (!pf.empty()) return pf;
     }
   }
-  if (r.role == "VS") return "§PRIVAT";
   return c.payer_id;
 }
 
@@ -694,14 +702,26 @@ InvoiceCallOffResult call_off_invoices(Workspace& ws, const InvoiceFilter& filte
       auto recipient = resolve_billing_recipient(ws, *c, *p, run_date);
       const BillingMethod method = recipient ? recipient->method : bl.billing_method;
       if (filter.billing_method && method != *filter.billing_method) continue;
+      // The reason check sees the recipient as of today (one copy per line,
+      // without its schedules).
+      std::optional<BillingLine> current;
       for (const BillingSchedule& s : bl.schedules) {
         if (!editable(s) || s.posting_date > due_to) continue;
-        BillingLine current = bl;
-        if (recipient) {
-          current.recipient_role = recipient->role;
-          current.recipient_id = recipient->party_id;
+        if (!current) {
+          current.emplace();
+          current->line_no = bl.line_no;
+          current->case_no = bl.case_no;
+          current->period_no = bl.period_no;
+          current->process = bl.process;
+          current->number = bl.number;
+          current->belongs_to_flat_rate = bl.belongs_to_flat_rate;
+          current->recipient_role = recipient ? recipient->role : bl.recipient_role;
+          current->recipient_id = recipient ? recipient->party_id : bl.recipient_id;
+          current->price_origin = bl.price_origin;
+          current->unit_price = bl.unit_price;
+          current->vat_product_group = bl.vat_product_group;
         }
-        std::string why = not_invoiceable_reason(ws, plan, current, s, due_to);
+        std::string why = not_invoiceable_reason(ws, plan, *current, s, due_to);
         if (!why.empty()) {
           result.not_invoiceable.push_back(
               NotInvoiceable{plan.patient_id, bl.case_no, bl.line_no, s.no, s.posting_date, why});

@@ -175,12 +175,18 @@ TEST(Cli, DemoRunsToCompletion) {
   EXPECT_NE(r.out.find("  fixed     —           VA0"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("Test Patientin"), std::string::npos) << "a patient name reached the output";
   EXPECT_NE(r.out.find("-LM+1M   → 2026-12-01"), std::string::npos) << r.out;
+  // Billing: the month-end run invoices the stoma flat rate to the insurer (7 % VAT).
+  EXPECT_NE(r.out.find("billing: 1 insurer invoice(s), 0 patient invoice(s)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("INVOICE RE00000001  posted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("total net 89.50  VAT 6.27  gross 95.77"), std::string::npos) << r.out;
   // A second run on the same store finds everything already there.
   auto again = run("demo --workdir " + dir.path().string());
   EXPECT_EQ(again.code, 0) << again.out;
   EXPECT_NE(again.out.find("summary: messages applied=3 delivered=3 rejected=1"), std::string::npos)
       << again.out;
   EXPECT_NE(again.out.find("1 sales order(s)"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("billing: 1 insurer invoice(s)"), std::string::npos) << again.out;
 }
 
 // --- rx (issue 3) ---------------------------------------------------------------
