@@ -17,6 +17,7 @@
 
 #include "core/rx/billing_engine.h"
 #include "core/rx/case_engine.h"
+#include "core/rx/ids.h"
 #include "core/rx/plan_engine.h"
 #include "core/rx/requirements.h"
 #include "core/rx/workspace.h"
