@@ -814,7 +814,13 @@ InvoiceCallOffResult call_off_invoices(Workspace& ws, const InvoiceFilter& filte
     ws.invoices.put(std::move(no), std::move(inv));
   }
   for (const auto& n : result.not_invoiceable) {
-    ws.log(run_date, LogLevel::info, "invoice_call_off", "BIL007", n.case_no,
+    // The log entry's code names the first hindrance a clerk can fix.
+    std::string code = "BIL007";
+    if (n.reason.find("no delivery proof") != std::string::npos) code = "BIL008";
+    else if (n.reason.find("no price") != std::string::npos) code = "BIL004";
+    else if (n.reason.find("no VAT rate") != std::string::npos) code = "BIL005";
+    else if (n.reason.find("no billing recipient") != std::string::npos) code = "BIL006";
+    ws.log(run_date, LogLevel::info, "invoice_call_off", code, n.case_no,
            "billing line " + std::to_string(n.billing_line_no) + " schedule " +
                std::to_string(n.schedule_no) + " (posting date " + n.posting_date.to_string() +
                ") not invoiceable: " + n.reason);

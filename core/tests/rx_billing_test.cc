@@ -160,6 +160,7 @@ TEST_F(BillingTest, MissingProofBlocksAndIsLoggedThenADeliveryRemovesIt) {
   auto off = call_off_invoices(ws, {}, d("2026-03-31"));
   ASSERT_EQ(off.not_invoiceable.size(), 1U);
   EXPECT_NE(off.not_invoiceable[0].reason.find("no delivery proof"), std::string::npos);
+  EXPECT_EQ(std::prev(ws.app_log.end())->second.code, "BIL008");
   ASSERT_EQ(call_off_orders(ws, d("2026-03-14")).orders.size(), 1U);
   DeliveryNote note;
   note.no = "LS-5";
