@@ -50,6 +50,11 @@ CB_RX_ENUM(PoolOutcome)
 CB_RX_ENUM(PlanLineStatus)
 CB_RX_ENUM(ScheduleStatus)
 CB_RX_ENUM(LogLevel)
+CB_RX_ENUM(BillingScheduleStatus)
+CB_RX_ENUM(BillingProcess)
+CB_RX_ENUM(InvoiceGrouping)
+CB_RX_ENUM(InvoiceKind)
+CB_RX_ENUM(InvoiceStatus)
 #undef CB_RX_ENUM
 
 std::string_view enum_text(rx::PricedKind k) { return k == rx::PricedKind::item ? "item" : "resource"; }
@@ -691,6 +696,175 @@ CB_FIELDS(rx::AppLogEntry) {
   v("closed", &S::closed);
 }};
 
+// Billing (issue 4).
+CB_FIELDS(rx::VatRate) {
+  using S = rx::VatRate;
+  v("product_group", &S::product_group, kReq);
+  v("rate_pct", &S::rate_pct, kReq);
+  v("valid_from", &S::valid_from);
+  v("valid_to", &S::valid_to);
+}};
+
+CB_FIELDS(rx::BillingSetup) {
+  using S = rx::BillingSetup;
+  v("use_billing_plan", &S::use_billing_plan);
+  v("billing_order_type", &S::billing_order_type);
+  v("horizon", &S::horizon);
+  v("default_invoice_filter", &S::default_invoice_filter);
+  v("ignore_ended_billing_periods", &S::ignore_ended_billing_periods);
+  v("line_edit_allowed", &S::line_edit_allowed);
+  v("zero_amount_discount_reason", &S::zero_amount_discount_reason);
+  v("missing_proof_error_code", &S::missing_proof_error_code);
+  v("manual_proof_error_code", &S::manual_proof_error_code);
+  v("end_date_error_code", &S::end_date_error_code);
+  v("wait_error_code", &S::wait_error_code);
+  v("log_date_formula", &S::log_date_formula);
+  v("grouping", &S::grouping);
+  v("invoice_prefix", &S::invoice_prefix);
+  v("credit_note_prefix", &S::credit_note_prefix);
+  v("number_width", &S::number_width);
+  v("default_vat_product_group", &S::default_vat_product_group);
+  v("vat_rates", &S::vat_rates);
+}};
+
+CB_FIELDS(rx::BillingSchedule) {
+  using S = rx::BillingSchedule;
+  v("no", &S::no, kReq);
+  v("status", &S::status);
+  v("error_code", &S::error_code);
+  v("posting_date", &S::posting_date, kReq);
+  v("billing_period", &S::billing_period_no);
+  v("supply_from", &S::supply_from);
+  v("supply_to", &S::supply_to);
+  v("service_date", &S::service_date);
+  v("delivery_line", &S::delivery_line_no);
+  v("delivery_schedule", &S::delivery_schedule_no);
+  v("delivery_document", &S::delivery_document_no);
+  v("delivered_on", &S::delivered_on);
+  v("invoice", &S::invoice_no);
+  v("invoice_line", &S::invoice_line_no);
+  v("documents", &S::documents);
+  v("kind", &S::kind);
+  v("number", &S::number);
+  v("variant", &S::variant);
+  v("serial_no", &S::serial_no);
+  v("description", &S::description);
+  v("quantity", &S::quantity);
+  v("unit", &S::unit);
+  v("unit_price", &S::unit_price);
+  v("discount_reason", &S::discount_reason);
+  v("line_discount_pct", &S::line_discount_pct);
+  v("line_amount", &S::line_amount);
+  v("split_amount", &S::split_amount);
+  v("manual", &S::manual);
+  v("change_plan_values", &S::change_plan_values);
+}};
+
+CB_FIELDS(rx::BillingLine) {
+  using S = rx::BillingLine;
+  v("line", &S::line_no, kReq);
+  v("case", &S::case_no);
+  v("period", &S::period_no);
+  v("case_line", &S::case_line_no);
+  v("contract_line", &S::contract_line_no);
+  v("delivery_line", &S::delivery_line_no);
+  v("process", &S::process);
+  v("kind", &S::kind);
+  v("number", &S::number);
+  v("variant", &S::variant);
+  v("description", &S::description);
+  v("belongs_to_flat_rate", &S::belongs_to_flat_rate);
+  v("quantity", &S::quantity);
+  v("unit", &S::unit);
+  v("recipient_role", &S::recipient_role);
+  v("recipient", &S::recipient_id);
+  v("billing_method", &S::billing_method);
+  v("price_origin", &S::price_origin);
+  v("unit_price", &S::unit_price);
+  v("price_fixation_date", &S::price_fixation_date);
+  v("prices_include_vat", &S::prices_include_vat);
+  v("discount_reason", &S::discount_reason);
+  v("line_discount_pct", &S::line_discount_pct);
+  v("split_amount", &S::split_amount);
+  v("no_billing_split", &S::no_billing_split);
+  v("copayment_group", &S::copayment_group);
+  v("vat_product_group", &S::vat_product_group);
+  v("error_code", &S::error_code);
+  v("manual_change", &S::manual_change);
+  v("extra_fields", &S::extra_fields);
+  v("last_schedule_no", &S::last_schedule_no_used);
+  v("schedules", &S::schedules);
+}};
+
+CB_FIELDS(rx::BillingPlan) {
+  using S = rx::BillingPlan;
+  v("patient", &S::patient_id, kReq);
+  v("lines", &S::lines);
+}};
+
+CB_FIELDS(rx::InvoiceLine) {
+  using S = rx::InvoiceLine;
+  v("line", &S::line_no, kReq);
+  v("case", &S::case_no);
+  v("period", &S::period_no);
+  v("billing_line", &S::billing_line_no);
+  v("schedule", &S::schedule_no);
+  v("contract_line", &S::contract_line_no);
+  v("billing_period", &S::billing_period_no);
+  v("delivery_line", &S::delivery_line_no);
+  v("delivery_document", &S::delivery_document_no);
+  v("kind", &S::kind);
+  v("number", &S::number);
+  v("variant", &S::variant);
+  v("serial_no", &S::serial_no);
+  v("description", &S::description);
+  v("quantity", &S::quantity);
+  v("unit", &S::unit);
+  v("supply_from", &S::supply_from);
+  v("supply_to", &S::supply_to);
+  v("service_date", &S::service_date);
+  v("unit_price", &S::unit_price);
+  v("discount_reason", &S::discount_reason);
+  v("line_discount_pct", &S::line_discount_pct);
+  v("net", &S::net);
+  v("vat_product_group", &S::vat_product_group);
+  v("vat_pct", &S::vat_pct);
+  v("vat_amount", &S::vat_amount);
+  v("gross", &S::gross);
+  v("deduction", &S::deduction);
+  v("amount_due", &S::amount_due);
+  v("extra_fields", &S::extra_fields);
+}};
+
+CB_FIELDS(rx::Invoice) {
+  using S = rx::Invoice;
+  v("number", &S::no, kReq);
+  v("invoice_kind", &S::kind);
+  v("status", &S::status);
+  v("patient", &S::patient_id, kReq);
+  v("case", &S::case_no);
+  v("case_type", &S::case_type);
+  v("recipient_role", &S::recipient_role);
+  v("recipient", &S::recipient_id);
+  v("billing_method", &S::billing_method);
+  v("billing_group_code", &S::billing_group_code);
+  v("order_type", &S::order_type);
+  v("invoice_date", &S::invoice_date, kReq);
+  v("posting_date", &S::posting_date, kReq);
+  v("service_date", &S::service_date);
+  v("credited_invoice", &S::credited_invoice_no);
+  v("credit_note", &S::credit_note_no);
+  v("recalculate", &S::recalculate);
+  v("patient_share", &S::patient_share);
+  v("dta_wait", &S::dta_wait);
+  v("lines", &S::lines);
+  v("total_net", &S::total_net);
+  v("total_vat", &S::total_vat);
+  v("total_gross", &S::total_gross);
+  v("total_deductions", &S::total_deductions);
+  v("total_due", &S::total_due);
+}};
+
 #undef CB_FIELDS
 
 // --- writing -----------------------------------------------------------------
@@ -1038,6 +1212,9 @@ CB_AGGREGATE(rx::DeliveryPlan)
 CB_AGGREGATE(rx::SalesOrder)
 CB_AGGREGATE(rx::DeliveryNote)
 CB_AGGREGATE(rx::AppLogEntry)
+CB_AGGREGATE(rx::BillingPlan)
+CB_AGGREGATE(rx::Invoice)
+CB_AGGREGATE(rx::BillingSetup)
 #undef CB_AGGREGATE
 
 }  // namespace cb::adapters::canonical_json

@@ -18,8 +18,11 @@
 #include "adapters/canonical_json/json_reader.h"
 #include "core/model/document.h"
 #include "core/rx/app_log.h"
+#include "core/rx/billing_plan.h"
+#include "core/rx/billing_setup.h"
 #include "core/rx/case.h"
 #include "core/rx/delivery_plan.h"
+#include "core/rx/invoice.h"
 
 namespace cb::adapters::canonical_json {
 

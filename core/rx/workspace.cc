@@ -27,6 +27,9 @@ std::string_view to_text(AggregateKind k) {
     case AggregateKind::delivery_note: return "delivery_note";
     case AggregateKind::serial_card: return "serial_card";
     case AggregateKind::app_log: return "app_log";
+    case AggregateKind::billing_plan: return "billing_plan";
+    case AggregateKind::invoice: return "invoice";
+    case AggregateKind::billing_setup: return "billing_setup";
   }
   return "?";
 }
@@ -87,7 +90,15 @@ Workspace::Workspace()
       delivery_notes(AggregateKind::delivery_note, &changes_),
       serial_cards(AggregateKind::serial_card, &changes_),
       app_log(AggregateKind::app_log, &changes_),
-      setup_(PlanSetup::defaults()) {}
+      billing_plans(AggregateKind::billing_plan, &changes_),
+      invoices(AggregateKind::invoice, &changes_),
+      setup_(PlanSetup::defaults()),
+      billing_setup_(BillingSetup::defaults()) {}
+
+void Workspace::set_billing_setup(BillingSetup s) {
+  billing_setup_ = std::move(s);
+  changes_.record(AggregateKind::billing_setup, "default", ChangeOp::updated);
+}
 
 void Workspace::set_setup(PlanSetup s) {
   setup_ = std::move(s);

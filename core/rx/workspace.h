@@ -15,9 +15,12 @@
 
 #include "core/model/master_data.h"
 #include "core/rx/app_log.h"
+#include "core/rx/billing_plan.h"
+#include "core/rx/billing_setup.h"
 #include "core/rx/case.h"
 #include "core/rx/contract.h"
 #include "core/rx/delivery_plan.h"
+#include "core/rx/invoice.h"
 #include "core/rx/master_data.h"
 #include "core/rx/plan_setup.h"
 #include "core/rx/templates.h"
@@ -49,6 +52,10 @@ enum class AggregateKind : std::uint8_t {
   delivery_note,
   serial_card,
   app_log,
+  // issue 4: billing
+  billing_plan,   // key: patient id
+  invoice,        // key: invoice or credit-note number
+  billing_setup,  // key: "default"
 };
 std::string_view to_text(AggregateKind k);
 
@@ -186,6 +193,15 @@ class Workspace {
   Table<SerialCard> serial_cards;
   Table<AppLogEntry> app_log;
 
+  // Billing (issue 4). Keys: patient id; invoice or credit-note number.
+  Table<BillingPlan> billing_plans;
+  Table<Invoice> invoices;
+
+  /// The billing-plan setup; change it through set_billing_setup().
+  const BillingSetup& billing_setup() const { return billing_setup_; }
+  void set_billing_setup(BillingSetup s);
+  void load_billing_setup(BillingSetup s) { billing_setup_ = std::move(s); }
+
   /// Case numbers of a patient, in number order.
   std::vector<std::string> cases_of(std::string_view patient_id) const;
 
@@ -236,6 +252,7 @@ class Workspace {
 
   ChangeLog changes_;  // the tables keep a pointer to it (valid for the workspace's life)
   PlanSetup setup_;
+  BillingSetup billing_setup_;
   std::map<std::string, std::int64_t, std::less<>> number_hints_;
   std::vector<RequirementObserver> observers_;
 };

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/rx/billing_engine.h"
 #include "core/rx/plan_engine.h"
 #include "pipeline/app/rx_repository.h"
 #include "pipeline/store/timestamp.h"
@@ -85,11 +86,59 @@ Result<RxJobResult> run_call_off(store::Database& db, const std::string& tenant,
                  });
 }
 
+Result<RxJobResult> run_create_billing_data(store::Database& db, const std::string& tenant,
+                                            const Date& working_date, const StoreClock& now) {
+  return run_job(db, tenant, working_date, now, "create-billing-data",
+                 [&](rx::Workspace& ws, RxJobResult& r) {
+                   const auto b = rx::create_billing_data(ws, working_date);
+                   r.counts["plans_changed"] = static_cast<std::int64_t>(b.plans_changed);
+                   r.counts["lines_created"] = static_cast<std::int64_t>(b.lines_created);
+                   r.counts["schedules_created"] = static_cast<std::int64_t>(b.schedules_created);
+                   r.counts["schedules_updated"] = static_cast<std::int64_t>(b.schedules_updated);
+                   r.counts["missing_proofs_logged"] =
+                       static_cast<std::int64_t>(b.missing_proofs_logged);
+                   r.log = "create billing data " + working_date.to_string() + ": " +
+                           std::to_string(b.plans_changed) + " plan(s) changed, " +
+                           std::to_string(b.lines_created) + " line(s) and " +
+                           std::to_string(b.schedules_created) + " schedule(s) created, " +
+                           std::to_string(b.schedules_updated) + " updated, " +
+                           std::to_string(b.missing_proofs_logged) + " missing proof(s) logged\n";
+                 });
+}
+
+Result<RxJobResult> run_invoice_call_off(store::Database& db, const std::string& tenant,
+                                         const Date& working_date, const StoreClock& now) {
+  return run_job(db, tenant, working_date, now, "invoice-call-off",
+                 [&](rx::Workspace& ws, RxJobResult& r) {
+                   rx::InvoiceFilter filter;
+                   filter.billing_group_code = ws.billing_setup().default_invoice_filter;
+                   const auto c = rx::call_off_invoices(ws, filter, working_date);
+                   r.counts["invoices"] = static_cast<std::int64_t>(c.invoices.size());
+                   r.counts["invoice_lines"] = static_cast<std::int64_t>(c.lines);
+                   r.counts["not_invoiceable"] = static_cast<std::int64_t>(c.not_invoiceable.size());
+                   r.log = "invoice call-off " + working_date.to_string() + ": " +
+                           std::to_string(c.invoices.size()) + " invoice(s), " +
+                           std::to_string(c.lines) + " line(s), " +
+                           std::to_string(c.not_invoiceable.size()) +
+                           " due schedule(s) not invoiceable\n";
+                   for (const auto& no : c.invoices) r.log += "  invoice " + no + "\n";
+                   for (const auto& n : c.not_invoiceable) {
+                     r.log += "  not invoiceable: case " + n.case_no + " billing line " +
+                              std::to_string(n.billing_line_no) + " schedule " +
+                              std::to_string(n.schedule_no) + " (" + n.reason + ")\n";
+                   }
+                 });
+}
+
 const std::vector<RxJob>& rx_jobs() {
   static const std::vector<RxJob> jobs = {
       {"plan-update", "extend delivery schedules to the plan horizon; mark expired dates",
        run_plan_update},
       {"call-off", "call off due, unblocked delivery schedules into sales orders", run_call_off},
+      {"create-billing-data", "billing lines and schedules from cases, orders and deliveries",
+       run_create_billing_data},
+      {"invoice-call-off", "call off due, unblocked billing schedules into invoices",
+       run_invoice_call_off},
   };
   return jobs;
 }

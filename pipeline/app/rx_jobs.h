@@ -39,6 +39,17 @@ Result<RxJobResult> run_plan_update(store::Database& db, const std::string& tena
 Result<RxJobResult> run_call_off(store::Database& db, const std::string& tenant,
                                  const Date& working_date, const StoreClock& now = {});
 
+/// create-billing-data: billing lines and schedules for every released case
+/// period (flat rates per billing period up to the horizon, purchases per
+/// order/delivery), error codes (wait, missing proof, end date).
+Result<RxJobResult> run_create_billing_data(store::Database& db, const std::string& tenant,
+                                            const Date& working_date, const StoreClock& now = {});
+/// invoice-call-off: due, unblocked billing schedules into invoices (filter:
+/// the billing setup's default invoice filter as billing group code); the log
+/// names every due schedule that is not invoiceable and why.
+Result<RxJobResult> run_invoice_call_off(store::Database& db, const std::string& tenant,
+                                         const Date& working_date, const StoreClock& now = {});
+
 /// A named job, for the scheduler and the CLI.
 struct RxJob {
   std::string_view name;

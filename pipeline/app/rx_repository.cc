@@ -184,6 +184,17 @@ std::optional<Row> row_of(const rx::Workspace& ws, rx::AggregateKind kind, const
       return Row{n->patient_id, "", cj::encode_aggregate(*n)};
     }
     case K::serial_card: return simple(ws.serial_cards);
+    case K::billing_plan: {
+      const auto* b = ws.billing_plans.find(key);
+      if (b == nullptr) return std::nullopt;
+      return Row{b->patient_id, "", cj::encode_aggregate(*b)};
+    }
+    case K::invoice: {
+      const auto* i = ws.invoices.find(key);
+      if (i == nullptr) return std::nullopt;
+      return Row{i->patient_id, std::string(rx::to_text(i->status)), cj::encode_aggregate(*i)};
+    }
+    case K::billing_setup: return Row{"", "", cj::encode_aggregate(ws.billing_setup())};
     case K::app_log: {
       const auto* e = ws.app_log.find(key);
       if (e == nullptr) return std::nullopt;
@@ -233,6 +244,13 @@ Result<void> RxRepository::load(rx::Workspace& ws) {
     else if (kind == "delivery_note") ok = load_into(ws.delivery_notes, key, body, what);
     else if (kind == "serial_card") ok = load_into(ws.serial_cards, key, body, what);
     else if (kind == "app_log") ok = load_into(ws.app_log, key, body, what);
+    else if (kind == "billing_plan") ok = load_into(ws.billing_plans, key, body, what);
+    else if (kind == "invoice") ok = load_into(ws.invoices, key, body, what);
+    else if (kind == "billing_setup") {
+      auto v = cj::decode_aggregate<rx::BillingSetup>(body, what);
+      if (!v) return fail(DiagCode::RxStoredCorrupt, "stored " + what + " cannot be read");
+      ws.load_billing_setup(std::move(*v));
+    }
     else return fail(DiagCode::RxStoredCorrupt, "unknown stored aggregate kind '" + kind + "'");
     if (!ok) return ok;
   }

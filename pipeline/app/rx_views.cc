@@ -4,6 +4,7 @@
 
 #include "core/rx/ids.h"
 #include "core/rx/requirements.h"
+#include "pipeline/app/billing_views.h"
 
 namespace cb::app {
 namespace {
@@ -100,6 +101,9 @@ std::string render_case(const rx::Workspace& ws, std::string_view case_no) {
       }
     }
   }
+  if (const std::string billing = render_billing_plan(ws, c->patient_id, c->no); !billing.empty()) {
+    o << "\nbilling plan\n" << billing;
+  }
   return o.str();
 }
 
@@ -151,6 +155,9 @@ std::string render_plan(const rx::Workspace& ws, std::string_view patient_id,
     }
   }
   o << "(error codes marked ! block the schedule)\n";
+  if (const std::string billing = render_billing_plan(ws, patient_id); !billing.empty()) {
+    o << "\nbilling plan of patient " << plan->patient_id << "\n" << billing;
+  }
   return o.str();
 }
 

@@ -161,6 +161,7 @@ const std::map<std::string, StepHandler, std::less<>>& scenario_actions() {
     (*m)["expect-messages"] = action_expect_messages;
     (*m)["note"] = action_note;
     add_rx_scenario_actions(*m);
+    add_billing_scenario_actions(*m);
     return m;
   }();
   return *actions;

@@ -100,6 +100,9 @@ const std::map<std::string, StepHandler, std::less<>>& scenario_actions();
 
 /// The rx (supply side) actions; defined in scenario_rx_actions.cc.
 void add_rx_scenario_actions(std::map<std::string, StepHandler, std::less<>>& actions);
+/// The billing actions (invoice, credit-note, reject, expect-billing,
+/// expect-invoices); defined in scenario_billing_actions.cc.
+void add_billing_scenario_actions(std::map<std::string, StepHandler, std::less<>>& actions);
 
 /// Runs a parsed scenario in a fresh in-memory store. A store that cannot be
 /// opened is reported in errors. `trace` (optional) gets one line per step.

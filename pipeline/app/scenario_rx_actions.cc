@@ -138,6 +138,7 @@ void set_status(ScenarioRun& run, StepArgs& a) {
   in.requirement_code = a.str("requirement", true);
   in.status = a.str("status", true);
   in.period_no = static_cast<int>(a.integer("period").value_or(1));
+  in.requirement_line_no = static_cast<int>(a.integer("line").value_or(0));
   in.reason = a.str("reason");
   in.user = a.str("user");
   if (in.user.empty()) in.user = "scenario";

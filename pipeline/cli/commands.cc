@@ -18,8 +18,10 @@
 #include "pipeline/app/master_data_repository.h"
 #include "pipeline/app/rx_jobs.h"
 #include "pipeline/app/rx_repository.h"
+#include "pipeline/app/billing_views.h"
 #include "pipeline/app/rx_views.h"
 #include "pipeline/app/scenario_runner.h"
+#include "core/rx/billing_engine.h"
 #include "core/rx/requirements.h"
 #include "pipeline/cli/daemon_commands.h"
 #include "pipeline/cli/tools.h"
@@ -356,10 +358,50 @@ int demo(const GlobalOptions& global, bool fresh, const std::string& fixtures_op
   }
   out << "\n";
 
-  // 6. Summary.
+  // 6. Billing (issue 4): the month-end invoice run — every schedule posted up
+  // to the end of the working month, one invoice per recipient and prescription.
+  const Date month_end = s.working_date.end_of_month();
+  out << "6. billing: invoices with posting dates up to " << month_end.to_string() << "\n";
+  rx::InvoiceCallOffResult billed;
+  if (auto ok = app::with_rx_workspace(*s.db, tenant, wall_clock_timestamp(),
+                                       [&](rx::Workspace& w) -> Result<void> {
+                                         rx::create_billing_data(w, s.working_date);
+                                         rx::InvoiceFilter filter;
+                                         filter.posting_date_to = month_end;
+                                         billed = rx::call_off_invoices(w, filter, s.working_date);
+                                         return {};
+                                       });
+      !ok) {
+    err << ok.error().to_string() << "\n";
+    return kUsage;
+  }
+  for (const auto& n : billed.not_invoiceable) {
+    out << "   not invoiceable: case " << n.case_no << " billing line " << n.billing_line_no
+        << " schedule " << n.schedule_no << " (" << n.reason << ")\n";
+  }
+  rx::Workspace billed_ws;
+  if (auto ok = app::load_rx_workspace(*s.db, tenant, billed_ws); !ok) {
+    err << ok.error().to_string() << "\n";
+    return kUsage;
+  }
+  std::size_t insurer_invoices = 0, patient_invoices = 0;
+  for (const auto& [no, inv] : billed_ws.invoices) {
+    if (inv.kind != rx::InvoiceKind::invoice) continue;
+    (inv.patient_share ? patient_invoices : insurer_invoices) += 1;
+    out << "\n";
+    std::istringstream view(app::render_invoice(billed_ws, no));
+    for (std::string line; std::getline(view, line);) {
+      out << (line.empty() ? "" : "   ") << line << "\n";
+    }
+  }
+  out << "\n";
+
+  // 7. Summary.
   out << "supply: " << ws.cases.size() << " case(s), " << released_cases
       << " with delivery free, " << blocked_cases << " blocked by requirements; "
       << ws.sales_orders.size() << " sales order(s)\n";
+  out << "billing: " << insurer_invoices << " insurer invoice(s), " << patient_invoices
+      << " patient invoice(s)\n";
   out << "summary: messages";
   for (const auto& [state, n] : app::count_messages_by_state(*s.db, tenant)) {
     out << " " << state << "=" << n;
@@ -427,6 +469,27 @@ int show_plan(const GlobalOptions& global, const std::string& patient, const std
   if (text.empty()) {
     err << Diagnostic::make(DiagCode::RxNotFound,
                             "patient '" + patient + "' has no delivery plan in tenant " + tenant)
+               .to_string()
+        << "\n";
+    return kInvalidInput;
+  }
+  out << text;
+  return kOk;
+}
+
+int show_invoice(const GlobalOptions& global, const std::string& invoice_no,
+                 const std::string& tenant, std::ostream& out, std::ostream& err) {
+  Session s;
+  if (auto rc = open_session(global, "", s, err)) return *rc;
+  rx::Workspace ws;
+  if (auto ok = app::load_rx_workspace(*s.db, tenant, ws); !ok) {
+    err << ok.error().to_string() << "\n";
+    return kUsage;
+  }
+  const std::string text = app::render_invoice(ws, invoice_no);
+  if (text.empty()) {
+    err << Diagnostic::make(DiagCode::BilInvoiceNotFound,
+                            "invoice '" + invoice_no + "' not found in tenant " + tenant)
                .to_string()
         << "\n";
     return kInvalidInput;

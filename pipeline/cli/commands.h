@@ -47,6 +47,9 @@ int show_case(const GlobalOptions& global, const std::string& case_no, const std
 /// `carebridge show plan PATIENT`: the patient's delivery plan with schedules.
 int show_plan(const GlobalOptions& global, const std::string& patient, const std::string& tenant,
               std::ostream& out, std::ostream& err);
+/// `carebridge show invoice NUMBER`: a readable invoice or credit note. 1 when unknown.
+int show_invoice(const GlobalOptions& global, const std::string& invoice_no,
+                 const std::string& tenant, std::ostream& out, std::ostream& err);
 /// `carebridge scenario run FILE…`: 0 when every scenario passes, 1 when any
 /// expectation fails or a file is malformed (reported with file and line).
 int scenario_run(const std::vector<std::string>& files, bool verbose, std::ostream& out,

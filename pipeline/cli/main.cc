@@ -193,6 +193,12 @@ int main(int argc, char** argv) {
   show_plan->callback([&] {
     rc = cb::cli::show_plan(global, show_patient, show_tenant, std::cout, std::cerr);
   });
+  std::string show_invoice_no;
+  auto* show_invoice = show->add_subcommand("invoice", "an invoice or credit note with its lines");
+  show_invoice->add_option("NUMBER", show_invoice_no, "invoice number, e.g. RE00000001")->required();
+  show_invoice->callback([&] {
+    rc = cb::cli::show_invoice(global, show_invoice_no, show_tenant, std::cout, std::cerr);
+  });
 
   std::vector<std::string> scenario_files;
   bool scenario_verbose = false;
@@ -207,7 +213,7 @@ int main(int argc, char** argv) {
   });
 
   std::string rx_job_name, rx_job_tenant = "default";
-  auto* rx_job = app.add_subcommand("rx-job", "run one rx batch job now: plan-update, call-off");
+  auto* rx_job = app.add_subcommand("rx-job", "run one rx batch job now: plan-update, call-off, create-billing-data, invoice-call-off");
   rx_job->add_option("JOB", rx_job_name, "job name")->required();
   rx_job->add_option("--tenant", rx_job_tenant, "tenant");
   rx_job->callback([&] {

@@ -175,12 +175,18 @@ TEST(Cli, DemoRunsToCompletion) {
   EXPECT_NE(r.out.find("  fixed     —           VA0"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("Test Patientin"), std::string::npos) << "a patient name reached the output";
   EXPECT_NE(r.out.find("-LM+1M   → 2026-12-01"), std::string::npos) << r.out;
+  // Billing: the month-end run invoices the stoma flat rate to the insurer (7 % VAT).
+  EXPECT_NE(r.out.find("billing: 1 insurer invoice(s), 0 patient invoice(s)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("INVOICE RE00000001  posted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("total net 89.50  VAT 6.27  gross 95.77"), std::string::npos) << r.out;
   // A second run on the same store finds everything already there.
   auto again = run("demo --workdir " + dir.path().string());
   EXPECT_EQ(again.code, 0) << again.out;
   EXPECT_NE(again.out.find("summary: messages applied=3 delivered=3 rejected=1"), std::string::npos)
       << again.out;
   EXPECT_NE(again.out.find("1 sales order(s)"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("billing: 1 insurer invoice(s)"), std::string::npos) << again.out;
 }
 
 // --- rx (issue 3) ---------------------------------------------------------------
@@ -256,6 +262,49 @@ TEST(Cli, ImportCaseShowCaseAndPlanAndRunJobs) {
   EXPECT_NE(missing.out.find("RXS004"), std::string::npos) << missing.out;
   auto unknown_job = run("rx-job dance " + wd);
   EXPECT_EQ(unknown_job.code, 2) << unknown_job.out;
+}
+
+TEST(Cli, BillingJobsShowInvoiceAndWhyAScheduleWaits) {
+  TempDir dir;
+  const std::string wd = "--workdir " + dir.path().string() + " --working-date 2026-03-02";
+  const std::string data = kSource + "/fixtures/scenarios/data/";
+  ASSERT_EQ(run("import " + wd + " " + data + "base.json " + data + "contracts.json " + data +
+                "billing.json")
+                .code,
+            0);
+  const std::string cases = dir.file("cases.json", R"({"format":"carebridge-canonical","version":1,
+  "documents":[
+   {"kind":"case","ref":"rolli","patient":"P-ADULT","case_type":"HM","contract":"K-ROLLI",
+    "lines":[{"contract_line":10000}],"release":true},
+   {"kind":"case","ref":"stoma","patient":"P-ADULT","case_type":"ST","contract":"K-STOMA",
+    "lines":[{"contract_line":10000},{"contract_line":20000,"item":"STOMA-A"}],"release":true},
+   {"kind":"requirement_status","case":"rolli","requirement":"VO","status":"20","date":"2026-03-02"},
+   {"kind":"requirement_status","case":"rolli","requirement":"KV","status":"20","date":"2026-03-02"}
+  ]})");
+  ASSERT_EQ(run("import " + wd + " " + cases).code, 0);
+  ASSERT_EQ(run("rx-job call-off " + wd).code, 0);
+  auto billing = run("rx-job create-billing-data " + wd);
+  EXPECT_EQ(billing.code, 0) << billing.out;
+  EXPECT_NE(billing.out.find("create billing data 2026-03-02"), std::string::npos) << billing.out;
+  auto show = run("show case 1 " + wd);
+  EXPECT_NE(show.out.find("billing line 10000"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("not invoiceable: billing requirement not met: VO status 00; error code "
+                          "ABWARTEN: waiting for the delivery of order VA00000001"),
+            std::string::npos)
+      << show.out;
+  const std::string month_end = "--workdir " + dir.path().string() + " --working-date 2026-03-31";
+  auto invoices = run("rx-job invoice-call-off " + month_end);
+  EXPECT_EQ(invoices.code, 0) << invoices.out;
+  EXPECT_NE(invoices.out.find("1 invoice(s)"), std::string::npos) << invoices.out;
+  EXPECT_NE(invoices.out.find("not invoiceable: case VG000001"), std::string::npos) << invoices.out;
+  auto inv = run("show invoice RE00000001 " + month_end);
+  EXPECT_EQ(inv.code, 0) << inv.out;
+  EXPECT_NE(inv.out.find("INVOICE RE00000001  posted"), std::string::npos) << inv.out;
+  EXPECT_NE(inv.out.find("total net 89.99  VAT 6.30  gross 96.29"), std::string::npos) << inv.out;
+  EXPECT_EQ(inv.out.find("Test Patientin"), std::string::npos) << inv.out;
+  auto missing = run("show invoice RE99 " + month_end);
+  EXPECT_EQ(missing.code, 1) << missing.out;
+  EXPECT_NE(missing.out.find("BIL002"), std::string::npos) << missing.out;
 }
 
 TEST(Cli, ImportWithBrokenReferenceAppliesNothing) {

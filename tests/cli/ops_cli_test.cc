@@ -84,7 +84,7 @@ TEST_F(OpsCli, UnknownJobsAreRefusedWithTheKnownOnes) {
   auto r = run(with("run plan-updat --date 2026-03-14"));
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("OPS001"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("registered jobs: call-off, noop, plan-update, retention, selftest"), std::string::npos);
+  EXPECT_NE(r.out.find("registered jobs: call-off, create-billing-data, invoice-call-off, noop, plan-update, retention, selftest"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "carebridge.db"));  // nothing was created
   EXPECT_EQ(run(with("run noop --date 2026-02-30")).code, 2);
 }

@@ -130,6 +130,91 @@ TEST(RxCodec, StoredJsonWithUnknownEnumOrFieldIsRefused) {
   EXPECT_EQ(nested.error().front().where.field, "/pool_query/outcom");
 }
 
+TEST(RxCodec, BillingAggregatesRoundTrip) {
+  rx::BillingPlan plan;
+  plan.patient_id = "P-1";
+  rx::BillingLine l;
+  l.line_no = 10000;
+  l.case_no = "VG000001";
+  l.case_line_no = 10000;
+  l.contract_line_no = 20000;
+  l.delivery_line_no = 10000;
+  l.process = rx::BillingProcess::flat_rate;
+  l.kind = rx::LineKind::resource;
+  l.number = "PAU";
+  l.recipient_role = "KK-AB";
+  l.recipient_id = "K-DAK";
+  l.billing_method = rx::BillingMethod::p302;
+  l.price_origin = rx::PriceOrigin::contract;
+  l.unit_price = Decimal::parse("89.99").value();
+  l.price_fixation_date = d("2026-01-01");
+  l.extra_fields = {{"LKZ", "08"}, {"ACTK302", "1502"}, {"HMV-NR", "2922010001"}};
+  l.last_schedule_no_used = 1;
+  rx::BillingSchedule s;
+  s.no = 1;
+  s.status = rx::BillingScheduleStatus::invoice;
+  s.error_code = "LN-MANUELL";
+  s.posting_date = d("2026-03-31");
+  s.billing_period_no = 1;
+  s.supply_from = d("2026-03-01");
+  s.supply_to = d("2026-03-31");
+  s.service_date = d("2026-03-05");
+  s.invoice_no = "RE00000001";
+  s.invoice_line_no = 10000;
+  s.documents = {"RE00000001"};
+  s.quantity = Decimal::from_int(1);
+  s.unit_price = Decimal::parse("89.99").value();
+  s.line_amount = Decimal::parse("89.99").value();
+  s.split_amount = Decimal::parse("8.999").value();
+  s.change_plan_values = true;
+  l.schedules.push_back(s);
+  plan.lines.push_back(l);
+  auto pb = decode_aggregate<rx::BillingPlan>(encode_aggregate(plan), "billing plan");
+  ASSERT_TRUE(pb) << pb.error().front().to_string();
+  EXPECT_EQ(*pb, plan);
+
+  rx::Invoice inv;
+  inv.no = "RE00000001";
+  inv.kind = rx::InvoiceKind::credit_note;
+  inv.status = rx::InvoiceStatus::cancelled;
+  inv.patient_id = "P-1";
+  inv.recipient_id = "K-DAK";
+  inv.billing_method = rx::BillingMethod::p302;
+  inv.invoice_date = d("2026-03-31");
+  inv.posting_date = d("2026-03-31");
+  inv.credited_invoice_no = "RE0";
+  inv.patient_share = true;
+  rx::InvoiceLine il;
+  il.line_no = 10000;
+  il.billing_line_no = 10000;
+  il.schedule_no = 1;
+  il.net = Decimal::parse("89.99").value();
+  il.vat_pct = Decimal::from_int(7);
+  il.vat_amount = Decimal::parse("6.30").value();
+  il.gross = Decimal::parse("96.29").value();
+  il.service_date = d("2026-03-05");
+  inv.lines.push_back(il);
+  inv.compute_totals();
+  const std::string json = encode_aggregate(inv);
+  EXPECT_NE(json.find(R"("invoice_kind":"credit_note")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("total_gross":"96.29")"), std::string::npos) << json;
+  auto ib = decode_aggregate<rx::Invoice>(json, "invoice");
+  ASSERT_TRUE(ib);
+  EXPECT_EQ(*ib, inv);
+
+  rx::BillingSetup setup = rx::BillingSetup::defaults();
+  setup.log_date_formula = DateFormula::parse("-5T").value();
+  setup.grouping = rx::InvoiceGrouping::per_case;
+  auto sb = decode_aggregate<rx::BillingSetup>(encode_aggregate(setup), "billing setup");
+  ASSERT_TRUE(sb);
+  EXPECT_EQ(*sb, setup);
+  auto bad = decode_aggregate<rx::Invoice>(
+      R"({"number":"RE1","patient":"P","invoice_date":"2026-01-01","posting_date":"2026-01-01","status":"void"})",
+      "invoice RE1");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().front().code, DiagCode::JsonBadValue);
+}
+
 TEST(RxCodec, GoldenRoundTripIsAFixedPoint) {
   const std::string dir = std::string(CAREBRIDGE_SOURCE_DIR) + "/fixtures/canonical-json/rx-roundtrip/";
   const std::string expected = slurp(dir + "expected.json");
