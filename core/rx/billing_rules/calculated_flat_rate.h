@@ -59,7 +59,7 @@ struct CalcResult {
   Decimal basis;             // the summed basis before the limit (kcal, amount, days)
   Decimal limited_basis;     // after the limit
   std::optional<OffsetLine> offset;  // cap only, when the limit bites
-  /// The deliveries as invoice texts ("2026-03-05 LS1001 NUTRI-500 10 × 1500 KABA"),
+  /// The deliveries as invoice texts ("2026-03-05 LS1001 NUTRI-500 10 x 1500 KABA"),
   /// for `Lief. als Kommentar` or `Lief. als Zeile`.
   std::vector<std::string> delivery_texts;
   friend bool operator==(const CalcResult&, const CalcResult&) = default;
