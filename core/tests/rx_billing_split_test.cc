@@ -203,6 +203,20 @@ TEST(BillingSplit, QuarterlyNeedTriplesTheCap) {
   EXPECT_EQ(split(r).total(SplitKind::copayment), eur("30.00"));
 }
 
+// dta302.md §10: at most 10 EUR for the whole monthly need, also over two invoices.
+TEST(BillingSplit, Dta302Sec10EarlierChargesOfTheMonthUseUpTheCap) {
+  auto r = base_request();
+  r.prior_charges = {PriorCharge{"29", eur("6.50")}, PriorCharge{"15", eur("10.00")}};
+  r.lines = {consumable(1, "80.00")};
+  auto s = split(r);
+  EXPECT_EQ(s.total(SplitKind::copayment), eur("3.50"));
+  EXPECT_EQ(s.lines[0].parts[0].dta_kind, "04");
+  r.prior_charges = {PriorCharge{"29", eur("12.00")}};
+  EXPECT_EQ(split(r).total(SplitKind::copayment), eur("0"));
+  r.prior_charges = {PriorCharge{"29", eur("-1.00")}};
+  EXPECT_EQ(compute_billing_split(r).error().code, DiagCode::BrlSplitLine);
+}
+
 // dta302.md §10: exempt (§62) → Zuzahlungskennzeichen 1; validity against the service date.
 TEST(BillingSplit, Dta302Sec10ExemptOnTheServiceDate) {
   auto r = base_request();

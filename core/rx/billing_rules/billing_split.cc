@@ -240,6 +240,19 @@ Result<SplitResult> compute_billing_split(const SplitRequest& request) {
     }
   }
 
+  for (std::size_t i = 0; i < request.prior_charges.size(); ++i) {
+    const auto& prior = request.prior_charges[i];
+    if (!(prior.amount.currency() == currency) || prior.amount.amount().is_negative()) {
+      Location w;
+      w.field = "/prior_charges/" + std::to_string(i);
+      return fail(DiagCode::BrlSplitLine,
+                  "prior co-payment " + prior.amount.to_string() + " for need group '" +
+                      prior.need_group + "' is not a non-negative amount in " +
+                      std::string(currency.code()),
+                  w);
+    }
+  }
+
   SplitResult out;
   out.gross_total = Money::zero(currency);
   out.insurer_total = Money::zero(currency);
@@ -366,7 +379,10 @@ Result<SplitResult> compute_billing_split(const SplitRequest& request) {
           total = raw;
           dta_kind = "03";
           if (c.maximum) {
-            const Decimal cap = *c.maximum * Decimal::from_int(request.need_months);
+            Decimal cap = *c.maximum * Decimal::from_int(request.need_months);
+            for (const auto& prior : request.prior_charges)
+              if (g.grouped && prior.need_group == g.display) cap = cap - prior.amount.amount();
+            if (cap.is_negative()) cap = Decimal();
             if (cap < total) {
               total = cap;
               dta_kind = "04";

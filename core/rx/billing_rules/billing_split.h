@@ -126,6 +126,13 @@ struct Exemption {
   friend bool operator==(const Exemption&, const Exemption&) = default;
 };
 
+/// A co-payment already charged for a need group in the same billing period.
+struct PriorCharge {
+  std::string need_group;
+  Money amount = Money::zero(Currency::eur());
+  friend bool operator==(const PriorCharge&, const PriorCharge&) = default;
+};
+
 /// The patient-side context and all lines of one split (one patient, one
 /// billing period: the monthly need).
 struct SplitRequest {
@@ -138,6 +145,10 @@ struct SplitRequest {
   /// the insurer's amount, but no patient invoice is produced.
   bool invoice_patient = true;
   int need_months = 1;                     // months of need the billing period covers (per_need cap)
+  /// per_need: co-payments already charged for the same monthly need on
+  /// earlier invoices (e.g. a second delivery of the month invoiced
+  /// separately), keyed by need group; they use up the cap.
+  std::vector<PriorCharge> prior_charges;
   std::string zero_amount_discount_reason; // setup `Abrechnungsaufteilung 0 Rabattgrundcode`
   std::vector<CalculationCode> codes;      // the code table the line codes refer to
   std::vector<SplitLineInput> lines;
