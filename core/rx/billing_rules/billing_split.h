@@ -214,8 +214,10 @@ bool is_adult(const Date& birth_date, const Date& on);
 /// co-payment and no own share; exempt / under 18: no co-payment. Parts of a
 /// group (or need group) are computed once over the group's summed base and
 /// spread over its lines in proportion to their bases (largest remainder, to
-/// the cent). Failures: BRL001 (line not valid: negative gross, aids < 1,
-/// mixed currencies), BRL002 (unknown calculation code or a code of another kind).
+/// the cent). Failures: BRL001 (input not valid: a negative gross or one with
+/// more places than the currency's minor units, aids < 1, mixed currencies, a
+/// bad manual amount or prior charge, need_months < 1), BRL002 (unknown
+/// calculation code or a code of another kind).
 Result<SplitResult> compute_billing_split(const SplitRequest& request);
 
 /// The billing-split delivery formula for empty flat rates
