@@ -393,10 +393,14 @@ void RemotePoller::finish(State& s, const PollRound& round, store::Timestamp now
     st.last_error.clear();
     s.due = s.next_regular_at;
     if (round.stored + round.duplicates > 0) {
-      spdlog::info("poller {}: {} fetched, {} stored, {} duplicate(s), {} {} remotely", name,
-                   round.fetched, round.stored, round.duplicates, round.acknowledged,
-                   s.cfg.effective_after_fetch() == config::PollerAfterFetch::move ? "moved"
-                                                                                  : "deleted");
+      const auto after = s.cfg.effective_after_fetch();
+      spdlog::info("poller {}: {} fetched, {} stored, {} duplicate(s){}", name, round.fetched,
+                   round.stored, round.duplicates,
+                   after == config::PollerAfterFetch::keep
+                       ? std::string()
+                       : ", " + std::to_string(round.acknowledged) +
+                             (after == config::PollerAfterFetch::move ? " moved" : " deleted") +
+                             " remotely");
     }
   } else {
     const bool changed = st.last_error != round.reason;
