@@ -335,6 +335,52 @@ TEST(RemotePollerHttp, ReloadKeepsUnchangedPollersAndStartsChangedOnes) {
   EXPECT_EQ(server.requests().back().target, "/other");
 }
 
+TEST(RemotePollerHttp, CronScheduleSetsTheNextRegularPoll) {
+  const auto dir = scratch_dir("poll");
+  PollerTestServer server([](const SeenRequest&) { return Reply{204, ""}; });
+  auto text = poller_config(dir, server.url("/next"));
+  text.replace(text.find("interval_seconds = 60"), 21, "schedule = \"*/10 * * * *\"");
+  Rig rig(text);
+  ASSERT_TRUE(rig.daemon);
+  const auto t0 = rig.clock.t;  // 09:00:00 UTC; the poller's zone is UTC by default
+  auto next = rig.poller->step();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, t0 + 10min);
+  rig.clock.t = t0 + 9min;
+  rig.poller->step();
+  EXPECT_EQ(server.count("GET"), 1u);
+  rig.clock.t = t0 + 10min;
+  EXPECT_EQ(rig.poller->step(), t0 + 20min);
+  EXPECT_EQ(server.count("GET"), 2u);
+}
+
+TEST(RemotePollerHttp, FileAboveMaxBytesStaysRemotelyAndIsReported) {
+  const auto dir = scratch_dir("poll");
+  PollerTestServer server([](const SeenRequest& r) {
+    if (r.target == "/index") return Reply{200, R"(["big.json", "small.json"])"};
+    if (r.method == "DELETE") return Reply{204, ""};
+    if (r.target == "/big.json") return Reply{200, std::string(5000, ' ') + item_message(1)};
+    return Reply{200, item_message(2)};
+  });
+  Rig rig(poller_config(dir, server.url("/index"),
+                        "mode = \"index\"\nafter_fetch = \"delete\"\nmax_bytes = 1000"));
+  ASSERT_TRUE(rig.daemon);
+  auto round = rig.poller->poll_now("insurer");
+  EXPECT_EQ(round.status, RemoteStatus::ok) << round.reason;
+  EXPECT_EQ(round.stored, 1);
+  EXPECT_EQ(server.count("DELETE"), 1u);
+  EXPECT_EQ(server.requests().back().target, "/small.json");
+  const auto problems = rig.poller->problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("big.json"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("max_bytes"), std::string::npos) << problems[0];
+  // Not fetched again while it is listed.
+  rig.poller->poll_now("insurer");
+  std::size_t big = 0;
+  for (const auto& r : server.requests()) big += r.target == "/big.json" ? 1 : 0;
+  EXPECT_EQ(big, 1u);
+}
+
 TEST(RemoteSourceReaders, SftpListingKeepsRegularFilesAndSkipsTempNames) {
   const auto entries = parse_sftp_listing(
       "drwxr-xr-x    2 root     root         4096 Nov 23 15:50 done\n"
