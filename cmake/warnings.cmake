@@ -8,15 +8,20 @@ function(carebridge_warnings target)
 endfunction()
 
 # A unit-test executable: every *_test.cc in the listed files, linked to gtest_main.
+# LABELS (default: unit) — tests that need outside programs (e.g. sshd) take
+# another label, so the sanitizer run (`ctest -L unit`) leaves them out.
 function(carebridge_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
     CAREBRIDGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     CAREBRIDGE_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
   carebridge_warnings(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${T_LABELS}")
 endfunction()
 
 # A fuzz target: a file defining LLVMFuzzerTestOneInput. In the fuzz build

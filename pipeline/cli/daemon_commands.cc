@@ -11,6 +11,7 @@
 #include "pipeline/daemon/daemon.h"
 #include "pipeline/daemon/daemon_backend.h"
 #include "pipeline/daemon/processor.h"
+#include "pipeline/daemon/remote_poller.h"
 #include "pipeline/http/server.h"
 #include "pipeline/metrics/metrics_registry.h"
 #include "pipeline/metrics/pipeline_metrics.h"
@@ -125,6 +126,16 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
     (void)metrics::refresh_store_gauges(**gauges_db, metrics);
   });
 
+  // Remote intake ([[pollers]]): its own thread, storing through the daemon.
+  daemon::RemotePollerOptions poller_options;
+  poller_options.now = [&d] { return d->now(); };
+  poller_options.to_local = ops::system_local_time;
+  poller_options.metrics = &registry;
+  poller_options.stored = [&d] { d->wake(); };
+  daemon::RemotePoller poller(
+      cfg, [&d] { return d->routes(); },
+      [&d](const daemon::InboundMessage& m) { return d->receive(m); }, poller_options);
+
   daemon::DaemonBackend backend(*d);
   backend.set_job_runner([&](const http::JobRequest& r) { return (*ops)->run_job(r); });
   backend.set_job_runs_source(
@@ -132,10 +143,12 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
   backend.set_health_source([&] {
     std::vector<std::string> problems;
     for (const auto& p : (*ops)->health().problems) problems.push_back(p);
+    for (auto& p : poller.problems()) problems.push_back(std::move(p));
     return problems;
   });
   backend.set_metrics_source([&] {
-    metrics.set_ready(backend_ready(d->problems(), (*ops)->health().problems));
+    metrics.set_ready(backend_ready(d->problems(), (*ops)->health().problems) &&
+                      poller.problems().empty());
     return registry.render();
   });
   if (auto started = (*ops)->start(); !started) {
@@ -143,11 +156,13 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
     return kUsage;
   }
   d->start();
+  poller.start();
   // The HTTP API and dashboard over the same daemon.
   http::Server server(backend, http::server_options_from_config(cfg));
   auto port = server.start();
   if (!port) {
     err << port.error().to_string() << "\n";
+    poller.stop();
     d->stop();
     (*ops)->stop();
     return kUsage;
@@ -155,7 +170,8 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
   out << "carebridge serve: HTTP API and dashboard on " << (server.tls() ? "https" : "http")
       << "://" << cfg.server.listen << ":" << *port << "/" << std::endl;
   const auto running = d->config();
-  out << "carebridge serve: " << running.routes.size() << " route(s), store "
+  out << "carebridge serve: " << running.routes.size() << " route(s), "
+      << running.pollers.size() << " poller(s), store "
       << running.resolve(running.store.path).string() << "; SIGHUP reloads, SIGTERM stops"
       << std::endl;
   spdlog::info("serving {} route(s)", running.routes.size());
@@ -176,7 +192,9 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
                       config::format_diagnostics(r.error()));
         err << "reload refused:\n" << config::format_diagnostics(r.error());
       } else {
-        spdlog::info("reloaded {} route(s)", next.routes.size());
+        poller.reload(next);
+        spdlog::info("reloaded {} route(s), {} poller(s)", next.routes.size(),
+                     next.pollers.size());
       }
       continue;
     }
@@ -184,6 +202,7 @@ int serve(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
     break;
   }
   server.stop();
+  poller.stop();
   d->stop();
   (*ops)->stop();
   out << "carebridge serve: stopped" << std::endl;

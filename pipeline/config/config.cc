@@ -203,6 +203,8 @@ Schema<RouteMatch> match_schema() {
       .rule("non-empty", non_empty());
   s.text("format", &RouteMatch::format, "format detected in the bytes")
       .rule("non-empty", non_empty());
+  s.text("poller", &RouteMatch::poller, "[[pollers]] entry whose fetched files the route takes")
+      .rule("non-empty", non_empty());
   return s;
 }
 
@@ -234,9 +236,11 @@ Schema<RouteConfig> route_schema() {
   s.table_array("outputs", &RouteConfig::outputs, output_schema(), "outputs of the route");
   s.record_locations(&RouteConfig::where);
   s.check([](const RouteConfig& c, const KeyLocations& at, Reporter& r) {
-    if (at.has("match") && !c.match.folder && !c.match.upload && !c.match.format) {
+    if (at.has("match") && !c.match.folder && !c.match.upload && !c.match.format &&
+        !c.match.poller) {
       r.report(DiagCode::ConfigMissingKey,
-               "routes.match needs at least one of folder, upload, format", at.of("match"));
+               "routes.match needs at least one of folder, upload, format, poller",
+               at.of("match"));
     }
   });
   return s;
@@ -254,6 +258,270 @@ Schema<DeliveryConfig> delivery_schema() {
             "messages per store transaction in intake, routing and delivery (group commit)");
   return s;
 }
+
+// --- [[pollers]]: remote intake (pipeline/daemon/remote_poller) -------------
+
+bool is_env_name(std::string_view s) {
+  if (s.empty() || (s.front() >= '0' && s.front() <= '9')) return false;
+  for (char c : s) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
+  }
+  return true;
+}
+
+Rule env_name() {
+  return [](const Scalar& v) -> std::optional<std::string> {
+    if (is_env_name(std::get<std::string>(v))) return std::nullopt;
+    return "'" + std::get<std::string>(v) +
+           "' is not an environment variable name (letters, digits, '_')";
+  };
+}
+
+/// The user-info part of a URL ("user" or "user:secret"), empty when none.
+std::string url_userinfo(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  const auto rest = url.substr(scheme + 3);
+  const auto host_end = rest.find('/');
+  const auto authority = rest.substr(0, host_end);
+  const auto at = authority.rfind('@');
+  return at == std::string_view::npos ? std::string() : std::string(authority.substr(0, at));
+}
+
+Schema<PollerConfig> poller_schema() {
+  Schema<PollerConfig> s("[[pollers]]");
+  s.text("name", &PollerConfig::name, "unique poller name; a route takes its files with match.poller")
+      .required()
+      .rule("[a-z0-9-]+", [](const Scalar& v) -> std::optional<std::string> {
+        if (is_tenant_id(std::get<std::string>(v))) return std::nullopt;
+        return "'" + std::get<std::string>(v) +
+               "' is not a poller name (lower-case letters, digits and '-')";
+      });
+  s.text("url", &PollerConfig::url,
+         "sftp://host[:port]/absolute/folder/ or http(s)://… (no password in the URL)")
+      .required()
+      .rule("sftp, http or https URL", [](const Scalar& v) -> std::optional<std::string> {
+        const auto& u = std::get<std::string>(v);
+        if (!u.starts_with("sftp://") && !u.starts_with("http://") && !u.starts_with("https://"))
+          return "'" + u + "' is not an sftp://, http:// or https:// URL";
+        const auto scheme_end = u.find("://") + 3;
+        if (scheme_end >= u.size() || u[scheme_end] == '/') return "the URL names no host";
+        if (u.find_first_of(" \t\r\n") != std::string::npos) return "the URL contains white space";
+        if (url_userinfo(u).find(':') != std::string::npos)
+          return "the URL contains a password; name a password_file or password_env instead";
+        return std::nullopt;
+      });
+  s.integer("interval_seconds", &PollerConfig::interval_seconds, 1, 86400 * 31,
+            "poll every this many seconds (or give schedule)");
+  s.text("schedule", &PollerConfig::schedule,
+         "5-field cron schedule in the daemon's time zone, e.g. \"*/10 6-20 * * mon-fri\"")
+      .rule("cron", [](const Scalar& v) -> std::optional<std::string> {
+        ops::CronError err;
+        if (ops::CronSchedule::parse(std::get<std::string>(v), &err)) return std::nullopt;
+        return "'" + std::get<std::string>(v) + "' is not a cron schedule: " + err.reason +
+               " (at column " + std::to_string(err.column) + ")";
+      });
+  s.choice("mode", &PollerConfig::mode,
+           {{"directory", PollerMode::directory},
+            {"single", PollerMode::single},
+            {"index", PollerMode::index}},
+           "directory (sftp: every file of the folder), single (http: the URL is one message), "
+           "index (http: the URL answers a JSON array of message URLs)");
+  s.choice("after_fetch", &PollerConfig::after_fetch,
+           {{"delete", PollerAfterFetch::delete_},
+            {"move", PollerAfterFetch::move},
+            {"keep", PollerAfterFetch::keep}},
+           "after a file is stored: delete it remotely (sftp rm, http DELETE), move it to "
+           "move_to (sftp), or keep it (skipped while seen; default delete for sftp, keep for "
+           "http)");
+  s.text("move_to", &PollerConfig::move_to,
+         "remote folder (absolute) fetched files are moved into, with after_fetch = \"move\"")
+      .rule("absolute", [](const Scalar& v) -> std::optional<std::string> {
+        if (std::get<std::string>(v).starts_with("/")) return std::nullopt;
+        return "move_to must be an absolute remote path";
+      });
+  s.text("username", &PollerConfig::username, "SFTP user, or HTTP basic-auth user")
+      .rule("non-empty", non_empty());
+  s.path("password_file", &PollerConfig::password_file,
+         "file holding the SFTP or HTTP basic-auth password, relative to workdir");
+  s.text("password_env", &PollerConfig::password_env,
+         "environment variable holding the SFTP or HTTP basic-auth password")
+      .rule("name", env_name());
+  s.path("bearer_token_file", &PollerConfig::bearer_token_file,
+         "file holding the HTTP bearer token, relative to workdir");
+  s.text("bearer_token_env", &PollerConfig::bearer_token_env,
+         "environment variable holding the HTTP bearer token")
+      .rule("name", env_name());
+  s.path("private_key_file", &PollerConfig::private_key_file,
+         "SFTP private key file (unencrypted OpenSSH or PEM), relative to workdir");
+  s.path("known_hosts", &PollerConfig::known_hosts,
+         "SFTP: OpenSSH known_hosts file with the server's host key, relative to workdir");
+  s.text("host_key_sha256", &PollerConfig::host_key_sha256,
+         "SFTP: the server's host key fingerprint as `ssh-keygen -lf` prints it (SHA256:…)")
+      .rule("SHA256:base64", [](const Scalar& v) -> std::optional<std::string> {
+        std::string_view f = std::get<std::string>(v);
+        if (f.starts_with("SHA256:")) f.remove_prefix(7);
+        if (f.size() != 43) return "a SHA-256 host key fingerprint has 43 base64 characters";
+        for (char c : f) {
+          if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/')
+            return "a SHA-256 host key fingerprint is base64 (A-Z, a-z, 0-9, +, /)";
+        }
+        return std::nullopt;
+      });
+  s.path("ca_file", &PollerConfig::ca_file,
+         "https: PEM file of the certificate authorities to trust, relative to workdir");
+  s.boolean("verify", &PollerConfig::verify,
+            "check the server: TLS certificate and name (https), host key (sftp)");
+  s.integer("max_bytes", &PollerConfig::max_bytes, 1, 4LL << 30,
+            "larger remote files are not fetched (left in place, reported)");
+  s.integer("timeout_seconds", &PollerConfig::timeout_seconds, 1, 3600,
+            "limit of one request (connect, listing, one file)");
+  s.integer("unready_after", &PollerConfig::unready_after, 1, 1000,
+            "readiness reports the poller after this many failed intervals in a row");
+  s.boolean("enabled", &PollerConfig::enabled, "false keeps the entry but does not poll");
+  s.record_locations(&PollerConfig::where);
+  s.check([](const PollerConfig& c, const KeyLocations& at, Reporter& r) {
+    if (!at.has("url")) return;  // missing or bad: reported already
+    const bool sftp = c.is_sftp();
+    const std::string kind = sftp ? "an sftp" : "an http(s)";
+    auto conflict = [&](std::string_view key, const std::string& why) {
+      if (at.has(key)) {
+        r.report(DiagCode::ConfigConflict, "poller '" + c.name + "': " + why, at.of(key));
+      }
+    };
+    if (c.interval_seconds.has_value() == c.schedule.has_value() && at.has("name")) {
+      if (c.interval_seconds) {
+        r.report(DiagCode::ConfigConflict,
+                 "poller '" + c.name + "' has both interval_seconds and schedule",
+                 at.of("schedule"), "keep one of them");
+      } else if (!at.has("schedule") && !at.has("interval_seconds")) {
+        Location where = at.of("");
+        where.field += ".interval_seconds";
+        r.report(DiagCode::ConfigMissingKey,
+                 "poller '" + c.name + "' needs interval_seconds or schedule", where);
+      }
+    }
+    const auto mode = c.effective_mode();
+    if (sftp && mode != PollerMode::directory) {
+      conflict("mode", "an sftp poller lists a folder: mode must be \"directory\"");
+    }
+    if (!sftp && mode == PollerMode::directory) {
+      conflict("mode", "an http(s) poller has mode \"single\" or \"index\"");
+    }
+    if (sftp && !c.url.ends_with("/")) {
+      r.report(DiagCode::ConfigBadValue,
+               "poller '" + c.name + "': an sftp URL names a folder and ends with '/'",
+               at.of("url"));
+    }
+    const auto after = c.effective_after_fetch();
+    if (after == PollerAfterFetch::move && !sftp) {
+      conflict("after_fetch", "after_fetch = \"move\" is for sftp; http can delete or keep");
+    }
+    if (after == PollerAfterFetch::move && sftp && !c.move_to) {
+      r.report(DiagCode::ConfigMissingKey,
+               "poller '" + c.name + "': after_fetch = \"move\" needs move_to",
+               at.of("after_fetch"));
+    }
+    if (c.move_to && after != PollerAfterFetch::move) {
+      conflict("move_to", "move_to is only used with after_fetch = \"move\"");
+    }
+    if (c.password_file && c.password_env) {
+      conflict("password_env", "give password_file or password_env, not both");
+    }
+    if (c.bearer_token_file && c.bearer_token_env) {
+      conflict("bearer_token_env", "give bearer_token_file or bearer_token_env, not both");
+    }
+    if (sftp) {
+      conflict("bearer_token_file", "a bearer token is for http(s), not " + kind + " URL");
+      conflict("bearer_token_env", "a bearer token is for http(s), not " + kind + " URL");
+      conflict("ca_file", "ca_file is for https; sftp checks the host key (known_hosts)");
+      if (!c.username && url_userinfo(c.url).empty() && at.has("name")) {
+        Location where = at.of("");
+        where.field += ".username";
+        r.report(DiagCode::ConfigMissingKey, "sftp poller '" + c.name + "' needs a username",
+                 where, "add username = \"…\" (or sftp://user@host/… in the URL)");
+      }
+      if (!c.password_file && !c.password_env && !c.private_key_file && at.has("name")) {
+        Location where = at.of("");
+        where.field += ".private_key_file";
+        r.report(DiagCode::ConfigMissingKey,
+                 "sftp poller '" + c.name + "' needs private_key_file, password_file or "
+                 "password_env",
+                 where);
+      }
+      if (c.verify && !c.known_hosts && !c.host_key_sha256 && at.has("name")) {
+        Location where = at.of("");
+        where.field += ".known_hosts";
+        r.report(DiagCode::ConfigMissingKey,
+                 "sftp poller '" + c.name + "' cannot check the server: give known_hosts or "
+                 "host_key_sha256",
+                 where, "or verify = false, which accepts any server (not for production)");
+      }
+    } else {
+      conflict("private_key_file", "private_key_file is for sftp, not " + kind + " URL");
+      conflict("known_hosts", "known_hosts is for sftp, not " + kind + " URL");
+      conflict("host_key_sha256", "host_key_sha256 is for sftp, not " + kind + " URL");
+      if ((c.password_file || c.password_env) && (c.bearer_token_file || c.bearer_token_env)) {
+        conflict(c.bearer_token_file ? "bearer_token_file" : "bearer_token_env",
+                 "give basic auth (username + password) or a bearer token, not both");
+      }
+      if ((c.password_file || c.password_env) && !c.username) {
+        conflict(c.password_file ? "password_file" : "password_env",
+                 "HTTP basic auth needs username too");
+      }
+      if (c.ca_file && c.url.starts_with("http://")) {
+        conflict("ca_file", "ca_file is for https URLs");
+      }
+    }
+  });
+  return s;
+}
+
+/// Names unique; every poller feeds exactly one route; routes name known pollers.
+void check_pollers(const Config& c, Reporter& r) {
+  std::map<std::string, Location, std::less<>> names;
+  for (const auto& p : c.pollers) {
+    if (p.name.empty()) continue;
+    auto [it, fresh] = names.emplace(p.name, p.where.of("name"));
+    if (!fresh) {
+      r.report(DiagCode::ConfigDuplicate,
+               "poller name '" + p.name + "' is used twice: first at " + line_of(it->second),
+               p.where.of("name"));
+    }
+  }
+  std::map<std::string, std::string, std::less<>> taken;  // poller → route
+  for (const auto& route : c.routes) {
+    if (!route.match.poller) continue;
+    const std::string& name = *route.match.poller;
+    Location where = route.where.of("match");
+    where.field = where.field.empty() ? "match.poller" : where.field + ".poller";
+    if (!c.find_poller(name)) {
+      std::string known;
+      for (const auto& p : c.pollers) known += (known.empty() ? "" : ", ") + p.name;
+      r.report(DiagCode::ConfigBadReference,
+               "route '" + route.name + "' takes poller '" + name + "', which is not configured",
+               where, known.empty() ? "add a [[pollers]] entry" : "configured pollers: " + known);
+      continue;
+    }
+    auto [it, fresh] = taken.emplace(name, route.name);
+    if (!fresh) {
+      r.report(DiagCode::ConfigDuplicate,
+               "routes '" + it->second + "' and '" + route.name + "' both take poller '" + name +
+                   "'",
+               where, "a poller feeds one route");
+    }
+  }
+  for (const auto& p : c.pollers) {
+    if (!p.name.empty() && !taken.contains(p.name)) {
+      r.report(DiagCode::ConfigBadReference,
+               "poller '" + p.name + "' feeds no route: its files would have nowhere to go",
+               p.where.of("name"), "add match = { poller = \"" + p.name + "\" } to a route");
+    }
+  }
+}
+
+// --- end [[pollers]] ---------------------------------------------------------
 
 // --- ops: [[jobs]], [[retention]], [health] (pipeline/ops) -------------------
 
@@ -387,6 +655,9 @@ Schema<Config> make_config_schema() {
   s.table("health", &Config::health, health_schema(), "readiness thresholds");
   s.check([](const Config& c, const KeyLocations&, Reporter& r) { check_ops_config(c, r); });
   // --- end ops
+  s.table_array("pollers", &Config::pollers, poller_schema(),
+                "remote sources (sftp, http) the daemon fetches messages from");
+  s.check([](const Config& c, const KeyLocations&, Reporter& r) { check_pollers(c, r); });
   s.check([](const Config& c, const KeyLocations&, Reporter& r) { check_tokens(c, r); });
   s.check([](const Config& c, const KeyLocations&, Reporter& r) {
     std::map<std::string, Location, std::less<>> seen;
@@ -455,6 +726,12 @@ const TenantConfig* Config::find_tenant(std::string_view id) const {
 const RouteConfig* Config::find_route(std::string_view name) const {
   for (const auto& r : routes)
     if (r.name == name) return &r;
+  return nullptr;
+}
+
+const PollerConfig* Config::find_poller(std::string_view name) const {
+  for (const auto& p : pollers)
+    if (p.name == name) return &p;
   return nullptr;
 }
 
@@ -544,6 +821,29 @@ std::string_view to_string(TokenRole v) {
       return "admin";
   }
   return "viewer";
+}
+
+std::string_view to_string(PollerMode v) {
+  switch (v) {
+    case PollerMode::directory:
+      return "directory";
+    case PollerMode::single:
+      return "single";
+    case PollerMode::index:
+      return "index";
+  }
+  return "single";
+}
+std::string_view to_string(PollerAfterFetch v) {
+  switch (v) {
+    case PollerAfterFetch::delete_:
+      return "delete";
+    case PollerAfterFetch::move:
+      return "move";
+    case PollerAfterFetch::keep:
+      return "keep";
+  }
+  return "keep";
 }
 
 }  // namespace cb::config

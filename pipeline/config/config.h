@@ -82,6 +82,7 @@ struct RouteMatch {
   std::optional<std::string> folder;  // an intake folder
   std::optional<std::string> upload;  // an HTTP upload channel
   std::optional<std::string> format;  // a format detected in the bytes
+  std::optional<std::string> poller;  // a [[pollers]] entry by name (remote intake)
 };
 
 /// routes.outputs: where the result goes.
@@ -111,6 +112,60 @@ struct DeliveryConfig {
   std::int64_t retry_limit = 10;         // attempts before a message is dead
   std::int64_t batch = 256;              // messages per store transaction (group commit)
 };
+
+// --- [[pollers]]: remote intake (pipeline/daemon/remote_poller) -------------
+
+/// What a poller fetches at its URL.
+enum class PollerMode : std::uint8_t {
+  directory,  // sftp: every file of the remote folder
+  single,     // http(s): the URL answers one message (204/304/404-free: nothing new)
+  index,      // http(s): the URL answers a JSON array of message URLs
+};
+
+/// What happens remotely after a fetched file was stored.
+enum class PollerAfterFetch : std::uint8_t {
+  delete_,  // sftp: rm; http: DELETE on the message URL
+  move,     // sftp only: rename into move_to
+  keep,     // leave it; a "seen" set skips it, the content hash catches repeats
+};
+
+/// [[pollers]]: a remote source the daemon fetches messages from
+/// (Abholung von einem Fernverzeichnis). Secrets are never written here: only
+/// the file or environment variable that holds them.
+struct PollerConfig {
+  std::string name;                       // routes name it in match.poller
+  std::string url;                        // sftp://host[:port]/dir/, http(s)://…
+  std::optional<std::int64_t> interval_seconds;  // one of interval_seconds, schedule
+  std::optional<std::string> schedule;           // 5-field cron (daemon's time zone)
+  std::optional<PollerMode> mode;                // default: directory (sftp), single (http)
+  std::optional<PollerAfterFetch> after_fetch;   // default: delete (sftp), keep (http)
+  std::optional<std::string> move_to;            // remote folder for after_fetch = "move"
+  std::optional<std::string> username;           // SFTP user, HTTP basic-auth user
+  std::optional<std::filesystem::path> password_file;  // SFTP or HTTP basic password
+  std::optional<std::string> password_env;
+  std::optional<std::filesystem::path> bearer_token_file;  // HTTP Authorization: Bearer
+  std::optional<std::string> bearer_token_env;
+  std::optional<std::filesystem::path> private_key_file;  // SFTP key (OpenSSH or PEM)
+  std::optional<std::filesystem::path> known_hosts;       // SFTP host keys (OpenSSH format)
+  std::optional<std::string> host_key_sha256;             // SFTP host key fingerprint
+  std::optional<std::filesystem::path> ca_file;           // TLS trust anchors (PEM)
+  bool verify = true;                       // check the TLS certificate / SSH host key
+  std::int64_t max_bytes = 64LL << 20;      // larger files are left in place (POL005)
+  std::int64_t timeout_seconds = 60;        // per request
+  std::int64_t unready_after = 3;           // failed intervals before readiness says why
+  bool enabled = true;
+  KeyLocations where;
+
+  bool is_sftp() const { return url.starts_with("sftp://"); }
+  PollerMode effective_mode() const {
+    return mode.value_or(is_sftp() ? PollerMode::directory : PollerMode::single);
+  }
+  PollerAfterFetch effective_after_fetch() const {
+    return after_fetch.value_or(is_sftp() ? PollerAfterFetch::delete_ : PollerAfterFetch::keep);
+  }
+};
+
+// --- end [[pollers]] ---------------------------------------------------------
 
 // --- ops: scheduler, retention, health (pipeline/ops) ---------------------
 
@@ -161,6 +216,7 @@ struct Config {
   std::vector<RetentionConfig> retention;
   HealthConfig health;
   // --- end ops
+  std::vector<PollerConfig> pollers;  // [[pollers]]
   /// The file the configuration came from (the name given to load_config_text).
   std::string source;
 
@@ -168,6 +224,7 @@ struct Config {
   std::filesystem::path resolve(const std::filesystem::path& p) const;
   const TenantConfig* find_tenant(std::string_view id) const;
   const RouteConfig* find_route(std::string_view name) const;
+  const PollerConfig* find_poller(std::string_view name) const;
 };
 
 /// Reads and validates a configuration file. All problems at once; CFG001 when
@@ -191,5 +248,7 @@ std::string_view to_string(SyncMode v);
 std::string_view to_string(LogLevel v);
 std::string_view to_string(LogFormat v);
 std::string_view to_string(TokenRole v);
+std::string_view to_string(PollerMode v);
+std::string_view to_string(PollerAfterFetch v);
 
 }  // namespace cb::config

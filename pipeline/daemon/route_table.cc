@@ -61,6 +61,12 @@ const CompiledRoute* RouteTable::for_upload(const std::string& tenant,
   return nullptr;
 }
 
+const CompiledRoute* RouteTable::for_poller(const std::string& poller) const {
+  for (const auto& r : routes_)
+    if (r.poller && *r.poller == poller) return &r;
+  return nullptr;
+}
+
 cb::Expected<std::shared_ptr<const RouteTable>, Diagnostics> compile_routes(
     const config::Config& cfg, const adapters::Registry& registry) {
   Diagnostics problems;
@@ -78,6 +84,7 @@ cb::Expected<std::shared_ptr<const RouteTable>, Diagnostics> compile_routes(
     r.tenant = rc.tenant.value_or(default_tenant);
     r.upload = rc.match.upload;
     r.format = rc.match.format;
+    r.poller = rc.match.poller;
     if (rc.match.folder) {
       r.folder = cfg.resolve(*rc.match.folder).lexically_normal();
       auto [it, fresh] = folders.emplace(*r.folder, rc.name);

@@ -47,6 +47,7 @@ struct CompiledRoute {
   std::optional<std::filesystem::path> folder;  // resolved intake folder
   std::optional<std::string> upload;
   std::optional<std::string> format;
+  std::optional<std::string> poller;  // [[pollers]] name (remote intake)
   const adapters::Adapter* adapter = nullptr;
   adapters::Options options;
   Command command = Command::none;
@@ -62,6 +63,8 @@ class RouteTable {
   const CompiledRoute* for_folder(const std::filesystem::path& folder) const;
   /// The route of an upload channel in a tenant ("" tenant = any), or null.
   const CompiledRoute* for_upload(const std::string& tenant, const std::string& channel) const;
+  /// The route taking the files of a poller, or null.
+  const CompiledRoute* for_poller(const std::string& poller) const;
   const std::vector<CompiledRoute>& routes() const { return routes_; }
   std::vector<CompiledRoute>& mutable_routes() { return routes_; }
   /// The configured working date (`working_date` in the config) that domain
