@@ -241,10 +241,25 @@ TEST(Cli, ImportCaseShowCaseAndPlanAndRunJobs) {
   EXPECT_NE(show.out.find("delivery light RED"), std::string::npos) << show.out;
   EXPECT_EQ(show.out.find("Test Patientin"), std::string::npos) << show.out;
 
-  auto job = run("rx-job call-off " + wd);
+  // The rx jobs run through `carebridge run`, recorded in job_runs with
+  // their counts and log; the same (job, working date, filter) runs once.
+  auto job = run("run call-off " + wd);
   EXPECT_EQ(job.code, 0) << job.out;
+  EXPECT_NE(job.out.find("call-off for 2026-03-02 (all tenants): succeeded"), std::string::npos)
+      << job.out;
+  EXPECT_NE(job.out.find("orders=1"), std::string::npos) << job.out;
   EXPECT_NE(job.out.find("1 order(s), 1 line(s), 1 due schedule(s) blocked"), std::string::npos)
       << job.out;
+  auto again = run("run call-off " + wd);
+  EXPECT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("already succeeded at"), std::string::npos) << again.out;
+  auto update = run("run plan-update --date 2026-03-03 " + wd);
+  EXPECT_EQ(update.code, 0) << update.out;
+  EXPECT_NE(update.out.find("plan update 2026-03-03: 2 line(s)"), std::string::npos) << update.out;
+  auto runs = run("jobs list --log " + wd);
+  EXPECT_EQ(runs.code, 0) << runs.out;
+  EXPECT_NE(runs.out.find("plan-update"), std::string::npos) << runs.out;
+  EXPECT_NE(runs.out.find("1 order(s), 1 line(s)"), std::string::npos) << runs.out;
   auto plan = run("show plan P-ADULT " + wd);
   EXPECT_EQ(plan.code, 0) << plan.out;
   EXPECT_NE(plan.out.find("  fixed     —           VA0"), std::string::npos) << plan.out;
@@ -254,7 +269,8 @@ TEST(Cli, ImportCaseShowCaseAndPlanAndRunJobs) {
   auto missing = run("show case 99 " + wd);
   EXPECT_EQ(missing.code, 1) << missing.out;
   EXPECT_NE(missing.out.find("RXS004"), std::string::npos) << missing.out;
-  auto unknown_job = run("rx-job dance " + wd);
+  EXPECT_NE(run("rx-job call-off " + wd).code, 0);  // the stopgap command is gone
+  auto unknown_job = run("run dance " + wd);
   EXPECT_EQ(unknown_job.code, 2) << unknown_job.out;
 }
 
