@@ -173,6 +173,15 @@ Result<std::string> apply_case_request(rx::Workspace& ws, const CaseRequest& req
     }
     if (in.version_no == 0) in.version_no = 1;
   }
+  // An inactive or unreleased contract is refused by name before the search
+  // (which would only say "not offered").
+  if (const auto* c = ws.contracts.find(req.contract)) {
+    if (const auto* v = c->find_version(in.version_no)) {
+      if (auto usable = rx::check_contract_for_new_case(*c, *v, date); !usable) {
+        return Unexpected(usable.error());
+      }
+    }
+  }
   // No case without a valid contract: the contract search must offer it.
   {
     rx::ContractSearchInput search;

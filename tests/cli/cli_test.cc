@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -292,6 +293,52 @@ TEST(Cli, ImportWithBrokenReferenceAppliesNothing) {
   EXPECT_NE(r.out.find("RXS001"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("contract 'K-X'"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("NO-SUCH-ITEM"), std::string::npos) << r.out;
+}
+
+TEST(Cli, InactiveContractRefusesNewCasesButExistingCasesRun) {
+  TempDir dir;
+  const std::string wd = "--workdir " + dir.path().string() + " --working-date 2026-03-02";
+  const std::string data = kSource + "/fixtures/scenarios/data/";
+  ASSERT_EQ(run("import " + wd + " " + data + "base.json").code, 0);
+  ASSERT_EQ(run("import " + wd + " " + data + "contracts.json").code, 0);
+  const std::string first = dir.file("first.json", R"({"format":"carebridge-canonical","version":1,
+  "documents":[
+   {"kind":"case","ref":"stoma","patient":"P-ADULT","case_type":"ST","contract":"K-STOMA",
+    "lines":[{"contract_line":10000},{"contract_line":20000,"item":"STOMA-A"}],"release":true}
+  ]})");
+  ASSERT_EQ(run("import " + wd + " " + first).code, 0);
+  // The contract becomes inactive (the same contract document, flag set).
+  std::string contracts;
+  {
+    std::ifstream in(data + "contracts.json");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    contracts = ss.str();
+  }
+  const std::string marker = R"("number": "K-STOMA",)";
+  ASSERT_NE(contracts.find(marker), std::string::npos);
+  contracts.replace(contracts.find(marker), marker.size(), marker + R"( "inactive": true,)");
+  ASSERT_EQ(run("import " + wd + " " + dir.file("inactive.json", contracts)).code, 0);
+
+  const std::string second = dir.file("second.json", R"({"format":"carebridge-canonical","version":1,
+  "documents":[
+   {"kind":"case","ref":"again","patient":"P-SOUTH","case_type":"ST","contract":"K-STOMA",
+    "lines":[{"contract_line":10000},{"contract_line":20000,"item":"STOMA-A"}],"release":true}
+  ]})");
+  auto refused = run("import " + wd + " " + second);
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("RXP001"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("/documents/0"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("case 'again': contract K-STOMA is inactive"), std::string::npos)
+      << refused.out;
+
+  // The existing case keeps running: the plan update and the call-off go on.
+  auto update = run("run plan-update --date 2026-04-01 " + wd);
+  EXPECT_EQ(update.code, 0) << update.out;
+  EXPECT_NE(update.out.find("1 expired"), std::string::npos) << update.out;
+  auto calloff = run("run call-off --date 2026-04-01 " + wd);
+  EXPECT_EQ(calloff.code, 0) << calloff.out;
+  EXPECT_NE(calloff.out.find("call-off 2026-04-01: 1 order(s)"), std::string::npos) << calloff.out;
 }
 
 }  // namespace
