@@ -41,16 +41,18 @@ inline std::string_view type_name(const Json& v) {
 /// Shared state of one read: the source name, field positions and diagnostics.
 struct ReadState {
   std::string source;
-  const JsonPositions* positions = nullptr;
+  const JsonPositions* positions = nullptr;  // line and column of each pointer, or none
   Diagnostics diagnostics;
 
   Location where(const std::string& pointer) const {
     Location loc;
     loc.file = source;
     loc.field = pointer.empty() ? "/" : pointer;
-    const TextPosition p = positions->at(pointer);
-    loc.line = p.line;
-    loc.column = p.column;
+    if (positions != nullptr) {  // none for stored aggregates: the pointer says enough
+      const TextPosition p = positions->at(pointer);
+      loc.line = p.line;
+      loc.column = p.column;
+    }
     return loc;
   }
   void report(DiagCode code, const std::string& pointer, std::string message) {

@@ -1177,8 +1177,9 @@ Expected<T, Diagnostics> decode_aggregate(std::string_view json, const std::stri
     return Unexpected(Diagnostics{Diagnostic::make(DiagCode::JsonSyntax, what + ": " + e.what(),
                                                    Location{.file = what})});
   }
-  const JsonPositions positions(json);
-  ReadState st{what, &positions, {}};
+  // No text positions: a stored aggregate is read far more often than it is
+  // wrong, and indexing every value's position cost more than the parse.
+  ReadState st{what, nullptr, {}};
   T value{};
   if (!j.is_object()) {
     st.report(DiagCode::JsonBadType, "", what + " must be a JSON object");

@@ -95,6 +95,34 @@ std::vector<BillingPeriod> compute_billing_periods(const CasePeriod& p) {
   return out;
 }
 
+Result<void> check_contract_for_new_case(const Contract& c, const ContractVersion& v, Date date) {
+  const std::string name = "contract " + c.number + " version " + std::to_string(v.version_no);
+  if (c.status != ReleaseStatus::released) {
+    return fail(DiagCode::RxpContractNotReleased,
+                "contract " + c.number + " is not released (status " +
+                    std::string(to_text(c.status)) + "): no case can be created on it",
+                Location{.field = "contract_no"});
+  }
+  if (v.status != ReleaseStatus::released) {
+    return fail(DiagCode::RxpContractNotReleased,
+                name + " is not released (status " + std::string(to_text(v.status)) +
+                    "): no case can be created on it",
+                Location{.field = "version_no"});
+  }
+  if (c.inactive) {
+    return fail(DiagCode::RxpContractInactive,
+                "contract " + c.number +
+                    " is inactive: the contract search does not offer it for new cases "
+                    "(existing cases on it continue)",
+                Location{.field = "contract_no"});
+  }
+  if (!c.valid_on(date) || !v.valid_on(date)) {
+    return fail(DiagCode::DomContractNotUsable,
+                name + " is not valid on " + date.to_string(), Location{.field = "contract_no"});
+  }
+  return {};
+}
+
 Result<std::string> create_case(Workspace& ws, const CreateCaseInput& in, Date working_date) {
   const cb::Party* patient = ws.parties.find(in.patient_id);
   if (patient == nullptr) {
@@ -113,12 +141,8 @@ Result<std::string> create_case(Workspace& ws, const CreateCaseInput& in, Date w
                 "contract " + c->number + " has no version " + std::to_string(in.version_no),
                 Location{.field = "version_no"});
   }
-  if (c->status != ReleaseStatus::released || v->status != ReleaseStatus::released ||
-      c->inactive || !c->valid_on(working_date) || !v->valid_on(working_date)) {
-    return fail(DiagCode::DomContractNotUsable,
-                "contract " + c->number + " version " + std::to_string(v->version_no) +
-                    " is not released, inactive or not valid on " + working_date.to_string(),
-                Location{.field = "contract_no"});
+  if (auto usable = check_contract_for_new_case(*c, *v, working_date); !usable) {
+    return Unexpected(usable.error());
   }
   if (!in.case_type.empty() && in.case_type != c->case_type) {
     return fail(DiagCode::DomContractNotUsable,

@@ -52,6 +52,15 @@ struct CreateCaseInput {
 /// Fails (nothing changed) with DOM001–DOM009, DOM015.
 Result<std::string> create_case(Workspace& ws, const CreateCaseInput& input, Date working_date);
 
+/// Whether a contract version may open a NEW case on `date` (rx-billing.md
+/// §2): header and version released (RXP002 otherwise), header active
+/// (RXP001: inactive contracts are not offered for new cases), both valid on
+/// the date (DOM004). Only case creation asks: an existing case
+/// on a contract that became inactive keeps running — its periods are opened
+/// and released, its billing periods and schedules extended, its orders called
+/// off — and the case extension of a later issue must not ask either.
+Result<void> check_contract_for_new_case(const Contract& c, const ContractVersion& v, Date date);
+
 /// Billing periods of a period: from start, one per billing interval, up to the
 /// end, at most 10 years (an open or 9999-12-31 end stops there); posting date
 /// = billing timing applied to the period's first day (else the first day).

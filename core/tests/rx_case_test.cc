@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/rx/ids.h"
+#include "core/rx/plan_engine.h"
 #include "core/rx/requirements.h"
 #include "core/tests/rx_fixture.h"
 
@@ -122,16 +123,52 @@ TEST_F(CaseTest, PurchaseHasNoBillingPeriodsAndGetsRequirements) {
 TEST_F(CaseTest, NoCaseWithoutAValidContract) {
   auto in = purchase();
   ws.contracts.edit("K-ROLL")->versions[0].status = ReleaseStatus::open;
-  EXPECT_EQ(create_case(ws, in, d("2026-03-14")).error().code, DiagCode::DomContractNotUsable);
+  auto unreleased = create_case(ws, in, d("2026-03-14"));
+  EXPECT_EQ(unreleased.error().code, DiagCode::RxpContractNotReleased);
+  EXPECT_NE(unreleased.error().message.find("contract K-ROLL version 1 is not released"),
+            std::string::npos)
+      << unreleased.error().message;
   ws.contracts.edit("K-ROLL")->versions[0].status = ReleaseStatus::released;
+  ws.contracts.edit("K-ROLL")->status = ReleaseStatus::open;
+  EXPECT_EQ(create_case(ws, in, d("2026-03-14")).error().code, DiagCode::RxpContractNotReleased);
+  ws.contracts.edit("K-ROLL")->status = ReleaseStatus::released;
   ws.contracts.edit("K-ROLL")->inactive = true;
-  EXPECT_EQ(create_case(ws, in, d("2026-03-14")).error().code, DiagCode::DomContractNotUsable);
+  auto inactive = create_case(ws, in, d("2026-03-14"));
+  EXPECT_EQ(inactive.error().code, DiagCode::RxpContractInactive);
+  EXPECT_NE(inactive.error().message.find("contract K-ROLL is inactive"), std::string::npos)
+      << inactive.error().message;
+  EXPECT_EQ(inactive.error().where.field, "contract_no");
   ws.contracts.edit("K-ROLL")->inactive = false;
   ws.contracts.edit("K-ROLL")->valid_to = d("2025-12-31");
   EXPECT_EQ(create_case(ws, in, d("2026-03-14")).error().code, DiagCode::DomContractNotUsable);
   in.contract_no = "NONE";
   EXPECT_EQ(create_case(ws, in, d("2026-03-14")).error().code, DiagCode::DomContractNotFound);
   EXPECT_TRUE(ws.cases.empty());
+}
+
+TEST_F(CaseTest, ExistingCaseOnAContractThatBecameInactiveKeepsRunning) {
+  auto no = create_case(ws, stoma(), d("2026-03-14"));
+  ASSERT_TRUE(no) << no.error().to_string();
+  ASSERT_TRUE(release_period(ws, *no, 1, d("2026-03-14")));
+  ws.contracts.edit("P-STOMA")->inactive = true;
+  // New cases: refused by name.
+  EXPECT_EQ(create_case(ws, stoma("P3"), d("2026-03-20")).error().code,
+            DiagCode::RxpContractInactive);
+  // The existing case: the period opens and releases again, the daily plan
+  // update extends its schedules, the call-off orders them, the billing
+  // periods are computed as before.
+  const std::size_t before = ws.plans.find("P1")->lines[0].schedules.size();
+  ASSERT_TRUE(open_period(ws, *no, 1));
+  EXPECT_TRUE(ws.plans.find("P1")->lines[0].schedules.empty());
+  ASSERT_TRUE(release_period(ws, *no, 1, d("2026-03-20")));
+  EXPECT_EQ(ws.plans.find("P1")->lines[0].schedules.size(), before);
+  const PlanUpdateResult u = plan_update(ws, d("2026-04-01"));
+  EXPECT_EQ(u.lines_seen, 1U);
+  const CallOffResult c = call_off_orders(ws, d("2026-04-01"));
+  EXPECT_EQ(c.orders.size(), 1U);
+  const CasePeriod& p = ws.cases.find(*no)->periods[0];
+  EXPECT_EQ(compute_billing_periods(p).size(), 12U);
+  EXPECT_EQ(p.status, PeriodStatus::released);
 }
 
 TEST_F(CaseTest, BadLinesChangeNothing) {

@@ -91,6 +91,57 @@ void check_contract(const rx::Workspace& ws, const rx::Contract& c, DocReporter&
   }
 }
 
+/// Loads what the documents of one message need, not the whole tenant: the
+/// shared data (contracts, set-up, templates, master-data extensions, the
+/// numbering anchors), the parties and aggregates of the patients the
+/// documents name (directly, or through a stored case), the delivery notes and
+/// serial cards they could collide with, and all serial cards when a case on a
+/// reuse contract is requested (the device search looks at every card).
+/// Everything is loaded before anything is applied, so a later load never
+/// overwrites an applied change.
+Result<void> load_for_documents(RxRepository& repo, rx::Workspace& ws, const DocumentSet& docs) {
+  if (auto ok = repo.load_shared(ws); !ok) return ok;
+  std::set<std::string> patients;
+  std::set<std::string> parties;
+  bool reuse = false;
+  for (const auto& d : docs.documents) {
+    if (const auto* c = std::get_if<rx::Contract>(&d)) {
+      reuse = reuse || c->plan_type == rx::PlanType::reuse;
+    } else if (const auto* req = std::get_if<CaseRequest>(&d)) {
+      patients.insert(req->patient);
+      if (!req->payer.empty()) parties.insert(req->payer);
+      const auto* contract = ws.contracts.find(req->contract);
+      reuse = reuse || (contract != nullptr && contract->plan_type == rx::PlanType::reuse) ||
+              !req->pool_query.serial_no.empty();
+    } else if (const auto* sc = std::get_if<RequirementStatusChange>(&d)) {
+      auto patient = repo.load_aggregate(ws, "case", sc->case_no);
+      if (!patient) return Unexpected(patient.error());
+      if (*patient && !(*patient)->empty()) patients.insert(**patient);
+    } else if (const auto* note = std::get_if<rx::DeliveryNote>(&d)) {
+      patients.insert(note->patient_id);
+      if (!note->no.empty()) {
+        if (auto ok = repo.load_aggregate(ws, "delivery_note", note->no); !ok) {
+          return Unexpected(ok.error());
+        }
+      }
+      for (const auto& l : note->lines) {
+        if (l.serial_no.empty()) continue;
+        if (auto ok = repo.load_aggregate(ws, "serial_card", rx::serial_key(l.item_no, l.serial_no));
+            !ok) {
+          return Unexpected(ok.error());
+        }
+      }
+    }
+  }
+  if (reuse) {
+    if (auto ok = repo.load_kind(ws, "serial_card"); !ok) return ok;
+  }
+  if (auto ok = repo.load_patients(ws, {patients.begin(), patients.end()}); !ok) return ok;
+  if (auto ok = repo.load_parties(ws, {parties.begin(), parties.end()}); !ok) return ok;
+  ws.clear_changes();
+  return {};
+}
+
 }  // namespace
 
 bool has_rx_documents(const DocumentSet& docs) {
@@ -121,6 +172,15 @@ Result<std::string> apply_case_request(rx::Workspace& ws, const CaseRequest& req
       }
     }
     if (in.version_no == 0) in.version_no = 1;
+  }
+  // An inactive or unreleased contract is refused by name before the search
+  // (which would only say "not offered").
+  if (const auto* c = ws.contracts.find(req.contract)) {
+    if (const auto* v = c->find_version(in.version_no)) {
+      if (auto usable = rx::check_contract_for_new_case(*c, *v, date); !usable) {
+        return Unexpected(usable.error());
+      }
+    }
   }
   // No case without a valid contract: the contract search must offer it.
   {
@@ -176,7 +236,7 @@ RxApplyResult apply_rx_documents(store::Transaction& tx, const std::string& tena
   Diagnostics& out = result.diagnostics;
   rx::Workspace ws;
   RxRepository repo(tx, tenant, now);
-  if (auto ok = repo.load(ws); !ok) {
+  if (auto ok = load_for_documents(repo, ws, docs); !ok) {
     out.push_back(ok.error());
     return result;
   }

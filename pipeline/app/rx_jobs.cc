@@ -1,7 +1,6 @@
 #include "pipeline/app/rx_jobs.h"
 
-#include <nlohmann/json.hpp>
-
+#include <algorithm>
 #include <chrono>
 
 #include "core/rx/billing_engine.h"
@@ -17,117 +16,179 @@ std::string wall_clock() {
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
 }
 
-Result<void> record_run(store::Database& db, const std::string& tenant, const RxJobResult& r,
-                        const Date& date, const std::string& at) {
-  auto st = db.prepare(
-      "INSERT INTO rx_job_runs (tenant, job, working_date, counts, created_at) VALUES (?1, ?2, "
-      "?3, ?4, ?5)");
-  st->bind_text(1, tenant).bind_text(2, r.job).bind_text(3, date.to_string());
-  st->bind_text(4, nlohmann::json(r.counts).dump()).bind_text(5, at);
-  return st->run();
-}
-
 using Body = std::function<void(rx::Workspace&, RxJobResult&)>;
 
-Result<RxJobResult> run_job(store::Database& db, const std::string& tenant, const Date& date,
-                            const StoreClock& now, std::string job, const Body& body) {
+/// Keeps a job's log readable for a large tenant: at most this many detail
+/// lines (orders, blocked schedules); the counts carry the totals.
+constexpr std::size_t kMaxLogDetails = 200;
+
+/// What a job loads of each patient: the plan jobs need cases and delivery
+/// plans only; the billing jobs every aggregate of the patient and the parties
+/// the billing recipient is found through.
+enum class Scope : std::uint8_t { plans, billing };
+
+Result<RxJobResult> run_job(store::Database& db, const std::string& tenant, const StoreClock& now,
+                            std::string job, const Body& body, std::size_t chunk_patients,
+                            Scope scope = Scope::plans) {
   const std::string at = now ? now() : wall_clock();
   RxJobResult result;
   result.job = std::move(job);
+  if (chunk_patients == 0) chunk_patients = kJobChunkPatients;
   auto ok = db.transaction([&](store::Transaction& tx) -> Result<void> {
-    rx::Workspace ws;
     RxRepository repo(tx, tenant, at);
-    if (auto loaded = repo.load(ws); !loaded) return loaded;
-    body(ws, result);
-    result.counts["aggregates_written"] = static_cast<std::int64_t>(ws.changes().size());
-    if (auto saved = repo.save_changes(ws); !saved) return saved;
-    return record_run(db, tenant, result, date, at);
+    auto patients = repo.patients();
+    if (!patients) return Unexpected(patients.error());
+    std::int64_t written = 0;
+    std::int64_t chunks = 0;
+    // One workspace per patient range: shared data, the range's cases and
+    // plans, and the numbering anchors as they stand after the previous
+    // range was saved. Dropped when its changes are written.
+    for (std::size_t from = 0; from < patients->size(); from += chunk_patients) {
+      const std::size_t to = std::min(patients->size(), from + chunk_patients) - 1;
+      rx::Workspace ws;
+      if (auto loaded = repo.load_shared(ws); !loaded) return loaded;
+      if (scope == Scope::plans) {
+        if (auto loaded = repo.load_patient_range(ws, (*patients)[from], (*patients)[to],
+                                                  RxRepository::PatientScope::plans);
+            !loaded) {
+          return loaded;
+        }
+      } else {
+        const std::vector<std::string> slice(
+            patients->begin() + static_cast<std::ptrdiff_t>(from),
+            patients->begin() + static_cast<std::ptrdiff_t>(to) + 1);
+        if (auto loaded = repo.load_patients(ws, slice); !loaded) return loaded;
+      }
+      ws.clear_changes();
+      body(ws, result);
+      written += static_cast<std::int64_t>(ws.changes().size());
+      if (auto saved = repo.save_changes(ws); !saved) return saved;
+      ++chunks;
+    }
+    result.counts["aggregates_written"] = written;
+    result.counts["patients"] = static_cast<std::int64_t>(patients->size());
+    result.counts["chunks"] = chunks;
+    return {};
   });
   if (!ok) return Unexpected(ok.error());
   return result;
 }
 
+void add(RxJobResult& r, const char* key, std::size_t n) {
+  r.counts[key] += static_cast<std::int64_t>(n);
+}
+
 }  // namespace
 
 Result<RxJobResult> run_plan_update(store::Database& db, const std::string& tenant,
-                                    const Date& working_date, const StoreClock& now) {
-  return run_job(db, tenant, working_date, now, "plan-update",
-                 [&](rx::Workspace& ws, RxJobResult& r) {
-                   const auto u = rx::plan_update(ws, working_date);
-                   r.counts["lines_seen"] = static_cast<std::int64_t>(u.lines_seen);
-                   r.counts["schedules_created"] = static_cast<std::int64_t>(u.schedules_created);
-                   r.counts["schedules_expired"] = static_cast<std::int64_t>(u.schedules_expired);
-                   r.counts["lines_ended"] = static_cast<std::int64_t>(u.lines_ended);
-                   r.log = "plan update " + working_date.to_string() + ": " +
-                           std::to_string(u.lines_seen) + " line(s), " +
-                           std::to_string(u.schedules_created) + " schedule(s) created, " +
-                           std::to_string(u.schedules_expired) + " expired, " +
-                           std::to_string(u.lines_ended) + " line(s) ended\n";
-                 });
+                                    const Date& working_date, const StoreClock& now,
+                                    std::size_t chunk_patients) {
+  auto r = run_job(db, tenant, now, "plan-update",
+                   [&](rx::Workspace& ws, RxJobResult& res) {
+                     const auto u = rx::plan_update(ws, working_date);
+                     add(res, "lines_seen", u.lines_seen);
+                     add(res, "schedules_created", u.schedules_created);
+                     add(res, "schedules_expired", u.schedules_expired);
+                     add(res, "lines_ended", u.lines_ended);
+                   },
+                   chunk_patients);
+  if (!r) return r;
+  auto count = [&](const char* k) { return std::to_string(r->counts[k]); };
+  r->log = "plan update " + working_date.to_string() + ": " + count("lines_seen") + " line(s), " +
+           count("schedules_created") + " schedule(s) created, " + count("schedules_expired") +
+           " expired, " + count("lines_ended") + " line(s) ended\n";
+  return r;
 }
 
 Result<RxJobResult> run_call_off(store::Database& db, const std::string& tenant,
-                                 const Date& working_date, const StoreClock& now) {
-  return run_job(db, tenant, working_date, now, "call-off",
-                 [&](rx::Workspace& ws, RxJobResult& r) {
-                   const auto c = rx::call_off_orders(ws, working_date);
-                   r.counts["orders"] = static_cast<std::int64_t>(c.orders.size());
-                   r.counts["lines_called_off"] = static_cast<std::int64_t>(c.lines_called_off);
-                   r.counts["blocked"] = static_cast<std::int64_t>(c.blocked.size());
-                   r.log = "call-off " + working_date.to_string() + ": " +
-                           std::to_string(c.orders.size()) + " order(s), " +
-                           std::to_string(c.lines_called_off) + " line(s), " +
-                           std::to_string(c.blocked.size()) + " due schedule(s) blocked\n";
-                   for (const auto& o : c.orders) r.log += "  order " + o + "\n";
-                   for (const auto& b : c.blocked) {
-                     r.log += "  blocked: plan line " + std::to_string(b.line_no) + " schedule " +
-                              std::to_string(b.schedule_no) + " (" + b.reason + ")\n";
-                   }
-                 });
+                                 const Date& working_date, const StoreClock& now,
+                                 std::size_t chunk_patients) {
+  std::string details;
+  std::size_t detail_lines = 0;
+  auto detail = [&](const std::string& line) {
+    if (detail_lines++ < kMaxLogDetails) details += line;
+  };
+  auto r = run_job(db, tenant, now, "call-off",
+                   [&](rx::Workspace& ws, RxJobResult& res) {
+                     const auto c = rx::call_off_orders(ws, working_date);
+                     add(res, "orders", c.orders.size());
+                     add(res, "lines_called_off", c.lines_called_off);
+                     add(res, "blocked", c.blocked.size());
+                     for (const auto& o : c.orders) detail("  order " + o + "\n");
+                     for (const auto& b : c.blocked) {
+                       detail("  blocked: plan line " + std::to_string(b.line_no) + " schedule " +
+                              std::to_string(b.schedule_no) + " (" + b.reason + ")\n");
+                     }
+                   },
+                   chunk_patients);
+  if (!r) return r;
+  auto count = [&](const char* k) { return std::to_string(r->counts[k]); };
+  r->log = "call-off " + working_date.to_string() + ": " + count("orders") + " order(s), " +
+           count("lines_called_off") + " line(s), " + count("blocked") +
+           " due schedule(s) blocked\n" + details;
+  if (detail_lines > kMaxLogDetails) {
+    r->log += "  … " + std::to_string(detail_lines - kMaxLogDetails) + " more\n";
+  }
+  return r;
 }
 
 Result<RxJobResult> run_create_billing_data(store::Database& db, const std::string& tenant,
-                                            const Date& working_date, const StoreClock& now) {
-  return run_job(db, tenant, working_date, now, "create-billing-data",
-                 [&](rx::Workspace& ws, RxJobResult& r) {
-                   const auto b = rx::create_billing_data(ws, working_date);
-                   r.counts["plans_changed"] = static_cast<std::int64_t>(b.plans_changed);
-                   r.counts["lines_created"] = static_cast<std::int64_t>(b.lines_created);
-                   r.counts["schedules_created"] = static_cast<std::int64_t>(b.schedules_created);
-                   r.counts["schedules_updated"] = static_cast<std::int64_t>(b.schedules_updated);
-                   r.counts["missing_proofs_logged"] =
-                       static_cast<std::int64_t>(b.missing_proofs_logged);
-                   r.log = "create billing data " + working_date.to_string() + ": " +
-                           std::to_string(b.plans_changed) + " plan(s) changed, " +
-                           std::to_string(b.lines_created) + " line(s) and " +
-                           std::to_string(b.schedules_created) + " schedule(s) created, " +
-                           std::to_string(b.schedules_updated) + " updated, " +
-                           std::to_string(b.missing_proofs_logged) + " missing proof(s) logged\n";
-                 });
+                                            const Date& working_date, const StoreClock& now,
+                                            std::size_t chunk_patients) {
+  auto r = run_job(
+      db, tenant, now, "create-billing-data",
+      [&](rx::Workspace& ws, RxJobResult& res) {
+        const auto b = rx::create_billing_data(ws, working_date);
+        add(res, "plans_changed", b.plans_changed);
+        add(res, "lines_created", b.lines_created);
+        add(res, "schedules_created", b.schedules_created);
+        add(res, "schedules_updated", b.schedules_updated);
+        add(res, "missing_proofs_logged", b.missing_proofs_logged);
+      },
+      chunk_patients, Scope::billing);
+  if (!r) return r;
+  auto count = [&](const char* k) { return std::to_string(r->counts[k]); };
+  r->log = "create billing data " + working_date.to_string() + ": " + count("plans_changed") +
+           " plan(s) changed, " + count("lines_created") + " line(s) and " +
+           count("schedules_created") + " schedule(s) created, " + count("schedules_updated") +
+           " updated, " + count("missing_proofs_logged") + " missing proof(s) logged\n";
+  return r;
 }
 
 Result<RxJobResult> run_invoice_call_off(store::Database& db, const std::string& tenant,
-                                         const Date& working_date, const StoreClock& now) {
-  return run_job(db, tenant, working_date, now, "invoice-call-off",
-                 [&](rx::Workspace& ws, RxJobResult& r) {
-                   rx::InvoiceFilter filter;
-                   filter.billing_group_code = ws.billing_setup().default_invoice_filter;
-                   const auto c = rx::call_off_invoices(ws, filter, working_date);
-                   r.counts["invoices"] = static_cast<std::int64_t>(c.invoices.size());
-                   r.counts["invoice_lines"] = static_cast<std::int64_t>(c.lines);
-                   r.counts["not_invoiceable"] = static_cast<std::int64_t>(c.not_invoiceable.size());
-                   r.log = "invoice call-off " + working_date.to_string() + ": " +
-                           std::to_string(c.invoices.size()) + " invoice(s), " +
-                           std::to_string(c.lines) + " line(s), " +
-                           std::to_string(c.not_invoiceable.size()) +
-                           " due schedule(s) not invoiceable\n";
-                   for (const auto& no : c.invoices) r.log += "  invoice " + no + "\n";
-                   for (const auto& n : c.not_invoiceable) {
-                     r.log += "  not invoiceable: case " + n.case_no + " billing line " +
-                              std::to_string(n.billing_line_no) + " schedule " +
-                              std::to_string(n.schedule_no) + " (" + n.reason + ")\n";
-                   }
-                 });
+                                         const Date& working_date, const StoreClock& now,
+                                         std::size_t chunk_patients) {
+  std::string details;
+  std::size_t detail_lines = 0;
+  auto detail = [&](const std::string& line) {
+    if (detail_lines++ < kMaxLogDetails) details += line;
+  };
+  auto r = run_job(
+      db, tenant, now, "invoice-call-off",
+      [&](rx::Workspace& ws, RxJobResult& res) {
+        rx::InvoiceFilter filter;
+        filter.billing_group_code = ws.billing_setup().default_invoice_filter;
+        const auto c = rx::call_off_invoices(ws, filter, working_date);
+        add(res, "invoices", c.invoices.size());
+        add(res, "invoice_lines", c.lines);
+        add(res, "not_invoiceable", c.not_invoiceable.size());
+        for (const auto& no : c.invoices) detail("  invoice " + no + "\n");
+        for (const auto& n : c.not_invoiceable) {
+          detail("  not invoiceable: case " + n.case_no + " billing line " +
+                 std::to_string(n.billing_line_no) + " schedule " +
+                 std::to_string(n.schedule_no) + " (" + n.reason + ")\n");
+        }
+      },
+      chunk_patients, Scope::billing);
+  if (!r) return r;
+  auto count = [&](const char* k) { return std::to_string(r->counts[k]); };
+  r->log = "invoice call-off " + working_date.to_string() + ": " + count("invoices") +
+           " invoice(s), " + count("invoice_lines") + " line(s), " + count("not_invoiceable") +
+           " due schedule(s) not invoiceable\n" + details;
+  if (detail_lines > kMaxLogDetails) {
+    r->log += "  … " + std::to_string(detail_lines - kMaxLogDetails) + " more\n";
+  }
+  return r;
 }
 
 const std::vector<RxJob>& rx_jobs() {

@@ -1,8 +1,12 @@
 #pragma once
 // The rx batch jobs as plain functions, for the daemon's scheduler and
-// `carebridge run JOB`: each loads the tenant's workspace, runs one engine on
-// the working date and writes back what changed, in ONE store transaction
-// (nothing is half-applied), and records the run in rx_job_runs.
+// `carebridge run JOB` (the ops job runner records each run in job_runs). A
+// job walks the tenant's patients in ranges of `chunk_patients` (key order of
+// rx_aggregates.patient_id): per range a workspace with the shared data
+// (contracts, set-up, templates), the range's cases and plans and the
+// numbering anchors; the engine runs; the range's changes are written and the
+// workspace dropped. All ranges run in ONE store transaction, so nothing is
+// half-applied; memory stays bounded by the range, not the tenant.
 //
 //   plan-update  daily: extend released lines' schedules to working date +
 //                horizon, mark superseded past schedules expired, end lines.
@@ -12,6 +16,7 @@
 // Signature: (store, tenant, working date[, clock]) → counts and a log text
 // a person can read (no patient names or insurance numbers).
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -34,27 +39,35 @@ struct RxJobResult {
 /// The store clock: a timestamp in store/timestamp.h's format. Defaults to the wall clock.
 using StoreClock = std::function<std::string()>;
 
+/// Patients per workspace when the caller does not say.
+inline constexpr std::size_t kJobChunkPatients = 5000;
+
 Result<RxJobResult> run_plan_update(store::Database& db, const std::string& tenant,
-                                    const Date& working_date, const StoreClock& now = {});
+                                    const Date& working_date, const StoreClock& now = {},
+                                    std::size_t chunk_patients = kJobChunkPatients);
 Result<RxJobResult> run_call_off(store::Database& db, const std::string& tenant,
-                                 const Date& working_date, const StoreClock& now = {});
+                                 const Date& working_date, const StoreClock& now = {},
+                                 std::size_t chunk_patients = kJobChunkPatients);
 
 /// create-billing-data: billing lines and schedules for every released case
 /// period (flat rates per billing period up to the horizon, purchases per
 /// order/delivery), error codes (wait, missing proof, end date).
 Result<RxJobResult> run_create_billing_data(store::Database& db, const std::string& tenant,
-                                            const Date& working_date, const StoreClock& now = {});
+                                            const Date& working_date, const StoreClock& now = {},
+                                            std::size_t chunk_patients = kJobChunkPatients);
 /// invoice-call-off: due, unblocked billing schedules into invoices (filter:
 /// the billing setup's default invoice filter as billing group code); the log
 /// names every due schedule that is not invoiceable and why.
 Result<RxJobResult> run_invoice_call_off(store::Database& db, const std::string& tenant,
-                                         const Date& working_date, const StoreClock& now = {});
+                                         const Date& working_date, const StoreClock& now = {},
+                                         std::size_t chunk_patients = kJobChunkPatients);
 
 /// A named job, for the scheduler and the CLI.
 struct RxJob {
   std::string_view name;
   std::string_view description;
-  Result<RxJobResult> (*run)(store::Database&, const std::string&, const Date&, const StoreClock&);
+  Result<RxJobResult> (*run)(store::Database&, const std::string&, const Date&, const StoreClock&,
+                             std::size_t);
 };
 
 /// Every rx job, in the order a day runs them (plan update before call-off).

@@ -207,6 +207,9 @@ void call_off_position(ScenarioRun& run, StepArgs& a) {
   });
 }
 
+/// Patients per workspace in the scenarios' job runs (few, to cross ranges).
+constexpr std::size_t kScenarioJobChunkPatients = 2;
+
 /// run-job: job = "plan-update" | "call-off".
 void run_job(ScenarioRun& run, StepArgs& a) {
   const std::string name = a.str("job", true);
@@ -220,7 +223,9 @@ void run_job(ScenarioRun& run, StepArgs& a) {
     return;
   }
   const std::string at = run.now();
-  auto r = job->run(run.db(), run.tenant(), run.working_date(), [at] { return at; });
+  // Small ranges, so that the scenarios also exercise the walk over patient ranges.
+  auto r = job->run(run.db(), run.tenant(), run.working_date(), [at] { return at; },
+                    kScenarioJobChunkPatients);
   if (!r) run.step_failed(a, r.error());
 }
 

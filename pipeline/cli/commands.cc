@@ -322,7 +322,7 @@ int demo(const GlobalOptions& global, bool fresh, const std::string& fixtures_op
   // 5. Supply (issue 3): today's plan update and call-off, then the demo patient's cases and plan.
   out << "5. supply: delivery plans on " << s.working_date.to_string() << "\n";
   for (const auto& job : app::rx_jobs()) {
-    auto r = job.run(*s.db, tenant, s.working_date, wall_clock_timestamp);
+    auto r = job.run(*s.db, tenant, s.working_date, wall_clock_timestamp, app::kJobChunkPatients);
     if (!r) {
       err << r.error().to_string() << "\n";
       return kUsage;
@@ -522,27 +522,6 @@ int scenario_run(const std::vector<std::string>& files, bool verbose, std::ostre
   }
   if (files.size() > 1) out << passed << " of " << files.size() << " scenario(s) passed\n";
   return rc;
-}
-
-int run_rx_job(const GlobalOptions& global, const std::string& job, const std::string& tenant,
-               std::ostream& out, std::ostream& err) {
-  const app::RxJob* j = app::find_rx_job(job);
-  if (j == nullptr) {
-    err << "unknown job '" << job << "'; rx jobs:";
-    for (const auto& k : app::rx_jobs()) err << " " << k.name;
-    err << "\n";
-    return kUsage;
-  }
-  Session s;
-  if (auto rc = open_session(global, "", s, err)) return *rc;
-  auto r = j->run(*s.db, tenant, s.working_date, wall_clock_timestamp);
-  if (!r) {
-    err << r.error().to_string() << "\n";
-    return kUsage;
-  }
-  spdlog::info("job {} on {}: {}", job, s.working_date.to_string(), r->log);
-  out << r->log;
-  return kOk;
 }
 
 }  // namespace cb::cli

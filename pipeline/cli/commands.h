@@ -54,9 +54,4 @@ int show_invoice(const GlobalOptions& global, const std::string& invoice_no,
 /// expectation fails or a file is malformed (reported with file and line).
 int scenario_run(const std::vector<std::string>& files, bool verbose, std::ostream& out,
                  std::ostream& err);
-/// Runs one rx job (app/rx_jobs.h) on the store on the working date; for
-/// `carebridge run JOB`. 2 for an unknown job name.
-int run_rx_job(const GlobalOptions& global, const std::string& job, const std::string& tenant,
-               std::ostream& out, std::ostream& err);
-
 }  // namespace cb::cli

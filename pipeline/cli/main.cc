@@ -212,13 +212,6 @@ int main(int argc, char** argv) {
     rc = cb::cli::scenario_run(scenario_files, scenario_verbose, std::cout, std::cerr);
   });
 
-  std::string rx_job_name, rx_job_tenant = "default";
-  auto* rx_job = app.add_subcommand("rx-job", "run one rx batch job now: plan-update, call-off, create-billing-data, invoice-call-off");
-  rx_job->add_option("JOB", rx_job_name, "job name")->required();
-  rx_job->add_option("--tenant", rx_job_tenant, "tenant");
-  rx_job->callback([&] {
-    rc = cb::cli::run_rx_job(global, rx_job_name, rx_job_tenant, std::cout, std::cerr);
-  });
   // --- end rx ------------------------------------------------------------------
   // --- token: API bearer tokens for [[server.tokens]] (pipeline/http) ---------
   auto* token = app.add_subcommand("token", "API tokens for [[server.tokens]]");

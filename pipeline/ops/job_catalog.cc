@@ -12,9 +12,11 @@ void register_all_jobs(JobRegistry& jobs, const config::Config& config) {
   register_builtin_jobs(jobs, config);
   // The domain jobs of the delivery plan (pipeline/app/rx_jobs.h). A run
   // without a tenant covers every configured tenant; each tenant's run is its
-  // own transaction.
+  // own transaction. Without configured tenants the store has the one the CLI
+  // uses, "default".
   std::vector<std::string> tenants;
   for (const auto& t : config.tenants) tenants.push_back(t.id);
+  if (tenants.empty()) tenants.push_back("default");
   for (const auto& job : app::rx_jobs()) {
     auto* run = job.run;
     jobs.add_simple(
@@ -25,7 +27,7 @@ void register_all_jobs(JobRegistry& jobs, const config::Config& config) {
               tenant.empty() ? tenants : std::vector<std::string>{tenant};
           app::RxJobResult total;
           for (const auto& t : scope) {
-            auto r = run(db, t, working_date, {});
+            auto r = run(db, t, working_date, {}, app::kJobChunkPatients);
             if (!r) return r;
             for (const auto& [k, v] : r->counts) total.counts[k] += v;
             if (!r->log.empty()) total.log += (scope.size() > 1 ? "[" + t + "] " : "") + r->log;

@@ -297,6 +297,13 @@ CREATE TABLE rx_job_runs (
 ) STRICT;
 )sql";
 
+// The rx jobs run through the ops job runner, which records every run in
+// job_runs (counts, log, idempotent per job, tenant, working date and filter);
+// rx_job_runs duplicated that and is no longer written.
+constexpr std::string_view kMigrationDropRxJobRuns = R"sql(
+DROP TABLE IF EXISTS rx_job_runs;
+)sql";
+
 constexpr std::array kSqliteMigrations = {
     Migration{1, "message_store_and_outbox", kMigration0001},
     Migration{2, "master_data", kMigration0002},
@@ -304,6 +311,7 @@ constexpr std::array kSqliteMigrations = {
     Migration{4, "job_runs_tenant", kMigrationJobRunsTenant},
     Migration{5, "rx_supply_side", kMigrationRx},
     Migration{6, "daemon_flow", kMigrationDaemonFlow},
+    Migration{7, "drop_rx_job_runs", kMigrationDropRxJobRuns},
 };
 
 

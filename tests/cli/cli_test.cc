@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -247,10 +248,25 @@ TEST(Cli, ImportCaseShowCaseAndPlanAndRunJobs) {
   EXPECT_NE(show.out.find("delivery light RED"), std::string::npos) << show.out;
   EXPECT_EQ(show.out.find("Test Patientin"), std::string::npos) << show.out;
 
-  auto job = run("rx-job call-off " + wd);
+  // The rx jobs run through `carebridge run`, recorded in job_runs with
+  // their counts and log; the same (job, working date, filter) runs once.
+  auto job = run("run call-off " + wd);
   EXPECT_EQ(job.code, 0) << job.out;
+  EXPECT_NE(job.out.find("call-off for 2026-03-02 (all tenants): succeeded"), std::string::npos)
+      << job.out;
+  EXPECT_NE(job.out.find("orders=1"), std::string::npos) << job.out;
   EXPECT_NE(job.out.find("1 order(s), 1 line(s), 1 due schedule(s) blocked"), std::string::npos)
       << job.out;
+  auto again = run("run call-off " + wd);
+  EXPECT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("already succeeded at"), std::string::npos) << again.out;
+  auto update = run("run plan-update --date 2026-03-03 " + wd);
+  EXPECT_EQ(update.code, 0) << update.out;
+  EXPECT_NE(update.out.find("plan update 2026-03-03: 2 line(s)"), std::string::npos) << update.out;
+  auto runs = run("jobs list --log " + wd);
+  EXPECT_EQ(runs.code, 0) << runs.out;
+  EXPECT_NE(runs.out.find("plan-update"), std::string::npos) << runs.out;
+  EXPECT_NE(runs.out.find("1 order(s), 1 line(s)"), std::string::npos) << runs.out;
   auto plan = run("show plan P-ADULT " + wd);
   EXPECT_EQ(plan.code, 0) << plan.out;
   EXPECT_NE(plan.out.find("  fixed     —           VA0"), std::string::npos) << plan.out;
@@ -260,7 +276,8 @@ TEST(Cli, ImportCaseShowCaseAndPlanAndRunJobs) {
   auto missing = run("show case 99 " + wd);
   EXPECT_EQ(missing.code, 1) << missing.out;
   EXPECT_NE(missing.out.find("RXS004"), std::string::npos) << missing.out;
-  auto unknown_job = run("rx-job dance " + wd);
+  EXPECT_NE(run("rx-job call-off " + wd).code, 0);  // the stopgap command is gone
+  auto unknown_job = run("run dance " + wd);
   EXPECT_EQ(unknown_job.code, 2) << unknown_job.out;
 }
 
@@ -282,8 +299,8 @@ TEST(Cli, BillingJobsShowInvoiceAndWhyAScheduleWaits) {
    {"kind":"requirement_status","case":"rolli","requirement":"KV","status":"20","date":"2026-03-02"}
   ]})");
   ASSERT_EQ(run("import " + wd + " " + cases).code, 0);
-  ASSERT_EQ(run("rx-job call-off " + wd).code, 0);
-  auto billing = run("rx-job create-billing-data " + wd);
+  ASSERT_EQ(run("run call-off " + wd).code, 0);
+  auto billing = run("run create-billing-data " + wd);
   EXPECT_EQ(billing.code, 0) << billing.out;
   EXPECT_NE(billing.out.find("create billing data 2026-03-02"), std::string::npos) << billing.out;
   auto show = run("show case 1 " + wd);
@@ -293,7 +310,7 @@ TEST(Cli, BillingJobsShowInvoiceAndWhyAScheduleWaits) {
             std::string::npos)
       << show.out;
   const std::string month_end = "--workdir " + dir.path().string() + " --working-date 2026-03-31";
-  auto invoices = run("rx-job invoice-call-off " + month_end);
+  auto invoices = run("run invoice-call-off " + month_end);
   EXPECT_EQ(invoices.code, 0) << invoices.out;
   EXPECT_NE(invoices.out.find("1 invoice(s)"), std::string::npos) << invoices.out;
   EXPECT_NE(invoices.out.find("not invoiceable: case VG000001"), std::string::npos) << invoices.out;
@@ -325,6 +342,52 @@ TEST(Cli, ImportWithBrokenReferenceAppliesNothing) {
   EXPECT_NE(r.out.find("RXS001"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("contract 'K-X'"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("NO-SUCH-ITEM"), std::string::npos) << r.out;
+}
+
+TEST(Cli, InactiveContractRefusesNewCasesButExistingCasesRun) {
+  TempDir dir;
+  const std::string wd = "--workdir " + dir.path().string() + " --working-date 2026-03-02";
+  const std::string data = kSource + "/fixtures/scenarios/data/";
+  ASSERT_EQ(run("import " + wd + " " + data + "base.json").code, 0);
+  ASSERT_EQ(run("import " + wd + " " + data + "contracts.json").code, 0);
+  const std::string first = dir.file("first.json", R"({"format":"carebridge-canonical","version":1,
+  "documents":[
+   {"kind":"case","ref":"stoma","patient":"P-ADULT","case_type":"ST","contract":"K-STOMA",
+    "lines":[{"contract_line":10000},{"contract_line":20000,"item":"STOMA-A"}],"release":true}
+  ]})");
+  ASSERT_EQ(run("import " + wd + " " + first).code, 0);
+  // The contract becomes inactive (the same contract document, flag set).
+  std::string contracts;
+  {
+    std::ifstream in(data + "contracts.json");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    contracts = ss.str();
+  }
+  const std::string marker = R"("number": "K-STOMA",)";
+  ASSERT_NE(contracts.find(marker), std::string::npos);
+  contracts.replace(contracts.find(marker), marker.size(), marker + R"( "inactive": true,)");
+  ASSERT_EQ(run("import " + wd + " " + dir.file("inactive.json", contracts)).code, 0);
+
+  const std::string second = dir.file("second.json", R"({"format":"carebridge-canonical","version":1,
+  "documents":[
+   {"kind":"case","ref":"again","patient":"P-SOUTH","case_type":"ST","contract":"K-STOMA",
+    "lines":[{"contract_line":10000},{"contract_line":20000,"item":"STOMA-A"}],"release":true}
+  ]})");
+  auto refused = run("import " + wd + " " + second);
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("RXP001"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("/documents/0"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("case 'again': contract K-STOMA is inactive"), std::string::npos)
+      << refused.out;
+
+  // The existing case keeps running: the plan update and the call-off go on.
+  auto update = run("run plan-update --date 2026-04-01 " + wd);
+  EXPECT_EQ(update.code, 0) << update.out;
+  EXPECT_NE(update.out.find("1 expired"), std::string::npos) << update.out;
+  auto calloff = run("run call-off --date 2026-04-01 " + wd);
+  EXPECT_EQ(calloff.code, 0) << calloff.out;
+  EXPECT_NE(calloff.out.find("call-off 2026-04-01: 1 order(s)"), std::string::npos) << calloff.out;
 }
 
 }  // namespace

@@ -100,7 +100,8 @@ TEST_F(RxRepositoryTest, JobsWriteOnlyWhatChanged) {
                    "'error_code')"),
             1);
   EXPECT_EQ(scalar("SELECT count(*) FROM rx_aggregates WHERE kind = 'sales_order'"), 1);
-  EXPECT_EQ(scalar("SELECT count(*) FROM rx_job_runs WHERE job = 'call-off'"), 1);
+  // The run itself is recorded by the ops job runner (job_runs), not here.
+  EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name = 'rx_job_runs'"), 0);
   // A second run the same day has nothing to call off and changes nothing.
   auto again = run_call_off(*db_, "default", *Date::parse("2026-03-02"), fixed_now);
   ASSERT_TRUE(again);
@@ -108,6 +109,72 @@ TEST_F(RxRepositoryTest, JobsWriteOnlyWhatChanged) {
   EXPECT_EQ(scalar("SELECT revision FROM rx_aggregates WHERE kind = 'delivery_plan'"), 2);
   EXPECT_NE(find_rx_job("plan-update"), nullptr);
   EXPECT_EQ(find_rx_job("nope"), nullptr);
+}
+
+const char* kStomaFor = R"({"format":"carebridge-canonical","version":1,"documents":[
+  {"kind":"case","ref":"s","patient":"PATIENT","case_type":"ST","contract":"K-STOMA",
+   "lines":[{"contract_line":10000},{"contract_line":20000,"item":"STOMA-A"}],"release":true}]})";
+
+std::string stoma_for(const std::string& patient) {
+  std::string s = kStomaFor;
+  s.replace(s.find("PATIENT"), 7, patient);
+  return s;
+}
+
+TEST_F(RxRepositoryTest, JobsWalkPatientRangesInOneTransaction) {
+  for (const char* p : {"P-ADULT", "P-SOUTH", "P-MOVER", "P-CHILD"}) {
+    ASSERT_EQ(import(stoma_for(p), std::string(p) + ".json").state, "applied") << p;
+  }
+  // One patient per workspace: four ranges, one order each, numbers continue
+  // across the ranges (the anchor is re-read after every saved range).
+  auto r = run_call_off(*db_, "default", *Date::parse("2026-03-02"), fixed_now, 1);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->counts.at("chunks"), 4);
+  EXPECT_EQ(r->counts.at("patients"), 4);
+  EXPECT_EQ(r->counts.at("orders"), 4);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT key) FROM rx_aggregates WHERE kind = 'sales_order'"), 4);
+  EXPECT_EQ(scalar("SELECT count(*) FROM rx_aggregates WHERE kind = 'sales_order' AND key = "
+                   "'VA00000004' AND patient_id = 'P-SOUTH'"),
+            1);
+  // The plan update in ranges of three sees every patient's line once.
+  auto u = run_plan_update(*db_, "default", *Date::parse("2026-04-02"), fixed_now, 3);
+  ASSERT_TRUE(u) << u.error().to_string();
+  EXPECT_EQ(u->counts.at("chunks"), 2);
+  EXPECT_EQ(u->counts.at("lines_seen"), 4);
+  EXPECT_NE(u->log.find("plan update 2026-04-02: 4 line(s)"), std::string::npos) << u->log;
+
+  // A failure in a later range rolls back the earlier ranges too.
+  ASSERT_TRUE(db_->exec("UPDATE rx_aggregates SET body = '{\"x\":1}' WHERE kind = 'case' AND "
+                        "patient_id = 'P-SOUTH'"));
+  const auto before = scalar("SELECT sum(revision) FROM rx_aggregates");
+  auto failed = run_plan_update(*db_, "default", *Date::parse("2026-05-02"), fixed_now, 1);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, DiagCode::RxStoredCorrupt);
+  EXPECT_EQ(scalar("SELECT sum(revision) FROM rx_aggregates"), before);
+}
+
+TEST_F(RxRepositoryTest, ImportLoadsOnlyThePatientsItNames) {
+  ASSERT_EQ(import(stoma_for("P-SOUTH"), "south.json").state, "applied");
+  // Another patient's stored plan cannot be read: an import for P-ADULT does
+  // not load it (a whole-tenant load would fail with RXS002).
+  ASSERT_TRUE(db_->exec("UPDATE rx_aggregates SET body = '{\"x\":1}' WHERE kind = "
+                        "'delivery_plan' AND key = 'P-SOUTH'"));
+  auto r = import(kCases, "cases.json");
+  ASSERT_EQ(r.state, "applied");
+  // Case numbers continue after the stored ones (the anchor), not from 1.
+  EXPECT_EQ(r.cases.at("rolli"), "VG000002");
+  EXPECT_EQ(r.cases.at("stoma"), "VG000003");
+  // A status change names a stored case only: its patient is found through it.
+  auto sc = import(R"({"format":"carebridge-canonical","version":1,"documents":[
+    {"kind":"requirement_status","case":"VG000002","requirement":"VO","status":"20",
+     "date":"2026-03-02"}]})",
+                   "status.json");
+  EXPECT_EQ(sc.state, "applied");
+  EXPECT_EQ(scalar("SELECT revision FROM rx_aggregates WHERE kind = 'case' AND key = 'VG000002'"), 2);
+  // A delivery note number already stored for another patient is a duplicate.
+  rx::Workspace all;
+  auto loaded = load_rx_workspace(*db_, "default", all);
+  EXPECT_FALSE(loaded);
 }
 
 TEST_F(RxRepositoryTest, FailedCommandWritesNothing) {
