@@ -323,8 +323,8 @@ Result<http::FlowStats> DaemonBackend::flow_stats(const std::string& tenant, int
 Result<std::optional<std::string>> DaemonBackend::read_view(const std::string& tenant,
                                                             const std::string& kind,
                                                             const std::string& key) {
-  // Master data, cases, delivery plans and the application log; invoices come
-  // with the billing side.
+  // Master data, cases, delivery plans, invoices and credit notes, and the
+  // application log.
   const std::string t = tenant.empty() ? daemon_.routes()->routes().empty()
                                              ? std::string("default")
                                              : daemon_.routes()->routes().front().tenant
@@ -349,11 +349,12 @@ Result<std::optional<std::string>> DaemonBackend::read_view(const std::string& t
                        {"unit", i.unit},
                        {"vat_product_group", i.vat_product_group}});
       }
-    } else if (kind == "case" || kind == "plan" || kind == "log") {
+    } else if (kind == "case" || kind == "plan" || kind == "invoice" || kind == "log") {
       // The domain aggregates as stored (rx_aggregates: canonical JSON).
-      const std::string stored = kind == "case"   ? "case"
-                                 : kind == "plan" ? "delivery_plan"
-                                                  : "app_log";
+      const std::string stored = kind == "case"      ? "case"
+                                 : kind == "plan"    ? "delivery_plan"
+                                 : kind == "invoice" ? "invoice"
+                                                     : "app_log";
       auto st = db.prepare(
           "SELECT key, status, body FROM rx_aggregates WHERE tenant = ?1 AND kind = ?2 "
           "AND (?3 = '' OR key = ?3) ORDER BY key LIMIT 1000");

@@ -2,6 +2,7 @@
 
 #include "pipeline/daemon/daemon_backend.h"
 #include "pipeline/daemon/tests/daemon_test_util.h"
+#include "pipeline/store/sqlite_database.h"
 
 #include <fstream>
 #include <sstream>
@@ -150,7 +151,7 @@ TEST(DaemonBackend, ReprocessHealthMetricsAndFlowStats) {
   auto item = f.backend->read_view("t1", "item", "ITEM-4");
   ASSERT_TRUE(item && *item);
   EXPECT_NE((*item)->find("synthetic 4"), std::string::npos);
-  EXPECT_FALSE(*f.backend->read_view("t1", "invoice", "R-1"));
+  EXPECT_FALSE(*f.backend->read_view("t1", "invoice", "R-1"));  // no such invoice
 }
 
 
@@ -191,6 +192,26 @@ TEST(DaemonBackend, ReadViewsShowCasesAndPlansOfTheTenant) {
   // Another tenant sees none of it.
   EXPECT_FALSE(*f.backend->read_view("t2", "case", "VG000001"));
   EXPECT_FALSE(*f.backend->read_view("t1", "case", "VG999999"));
+
+  // Invoices as the billing jobs store them (rx_aggregates, kind invoice).
+  {
+    store::SqliteOptions o;
+    o.path = (f.dir / "cb.db").string();
+    o.now = [] { return std::string("2026-11-23T10:00:00.000Z"); };
+    auto db = store::SqliteDatabase::open(o);
+    ASSERT_TRUE(db) << db.error().to_string();
+    ASSERT_TRUE((*db)->exec(
+        "INSERT INTO rx_aggregates (tenant, kind, key, patient_id, status, body, updated_at) "
+        "VALUES ('t1', 'invoice', 'RE00000001', 'P-1', 'posted', "
+        "'{\"no\":\"RE00000001\",\"recipient_id\":\"KK-1\"}', '2026-11-23T10:00:00.000Z')"));
+  }
+  auto invoice = f.backend->read_view("t1", "invoice", "RE00000001");
+  ASSERT_TRUE(invoice && *invoice);
+  EXPECT_NE((*invoice)->find("KK-1"), std::string::npos) << **invoice;
+  auto invoices = f.backend->read_view("t1", "invoice", "");
+  ASSERT_TRUE(invoices && *invoices);
+  EXPECT_NE((*invoices)->find("RE00000001"), std::string::npos);
+  EXPECT_FALSE(*f.backend->read_view("t2", "invoice", "RE00000001"));
 }
 
 }  // namespace
