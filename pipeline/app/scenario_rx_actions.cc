@@ -14,16 +14,17 @@
 #include "pipeline/app/rx_jobs.h"
 #include "pipeline/app/rx_repository.h"
 #include "pipeline/app/rx_views.h"
+#include "pipeline/app/scenario_action_support.h"
 #include "pipeline/app/scenario_runner.h"
 
 namespace cb::app {
 namespace {
 
-std::string join(const std::vector<std::string>& xs) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + xs[i];
-  return out + "]";
-}
+using scenario_support::case_of;
+using scenario_support::join;
+using scenario_support::mutate;
+using scenario_support::read;
+
 
 std::string join_dates(const std::vector<Date>& ds) {
   std::vector<std::string> xs;
@@ -33,32 +34,8 @@ std::string join_dates(const std::vector<Date>& ds) {
 
 std::string yes_no(bool b) { return b ? "true" : "false"; }
 
-/// A case named in a step: an alias given by create-case ("as"), a number
-/// "VG000001" or just "1".
-std::string case_of(ScenarioRun& run, const rx::Workspace& ws, const std::string& text) {
-  if (auto it = run.names().find("case:" + text); it != run.names().end()) return it->second;
-  return resolve_case_number(ws, text);
-}
 
-/// Runs a mutating engine step. With `expect_error` the step must fail with
-/// that code; otherwise a failure is a step failure.
-void mutate(ScenarioRun& run, StepArgs& a, const std::string& expect_error, const std::string& what,
-            const std::function<Result<void>(rx::Workspace&)>& fn) {
-  auto ok = with_rx_workspace(run.db(), run.tenant(), run.now(), fn);
-  if (!expect_error.empty()) {
-    run.expect(a, what + " refused with", expect_error,
-               ok ? std::string("(succeeded)") : std::string(code_id(ok.error().code)));
-    return;
-  }
-  if (!ok) run.step_failed(a, ok.error());
-}
 
-/// Reads the workspace for an expectation; false (and a step failure) when the store fails.
-bool read(ScenarioRun& run, StepArgs& a, rx::Workspace& ws) {
-  auto ok = load_rx_workspace(run.db(), run.tenant(), ws);
-  if (!ok) run.step_failed(a, ok.error());
-  return static_cast<bool>(ok);
-}
 
 // --- actions -----------------------------------------------------------------
 
